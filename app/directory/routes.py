@@ -1,0 +1,6 @@
+from app.directory import bp
+
+
+@bp.get("/")
+def index():
+    return "Annuaire"

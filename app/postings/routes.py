@@ -1,0 +1,6 @@
+from app.postings import bp
+
+
+@bp.get("/")
+def index():
+    return "Annonces"

@@ -1,0 +1,1 @@
+"""Use cases of Essaim: views and CLI commands call these; they call models and matching."""

