@@ -6,6 +6,10 @@ from app.config import Config
 from app.extensions import csrf, db, htmx, limiter, login_manager
 from models.session import ROOT
 
+# One package per feature, each exposing `bp`.
+BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
+              "dashboard", "messages", "search", "consortia")
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI, error handlers."""
@@ -40,13 +44,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.auth import bp as auth_bp
-    from app.directory import bp as directory_bp
-    from app.main import bp as main_bp
-    from app.postings import bp as postings_bp
+    from importlib import import_module
 
-    for blueprint in (main_bp, auth_bp, directory_bp, postings_bp):
-        app.register_blueprint(blueprint)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"app.{name}").bp)
 
 
 def register_cli(app: Flask) -> None:

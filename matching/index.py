@@ -25,11 +25,16 @@ META_FILE = "meta.json"
 
 
 def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
-    """A float32, C-contiguous, L2-normalised copy with shape (n, dim)."""
-    matrix = np.array(vectors, dtype=np.float32, ndmin=2, order="C", copy=True)
+    """Float32, C-contiguous, L2-normalised rows of shape (n, dim); never mutates the input.
+
+    Already-normalised float32 input is used as is, so a 100k build makes no extra copy.
+    """
+    matrix = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[1] != dim:
         raise ValueError(f"expected vectors of dimension {dim}, got shape {matrix.shape}")
-    faiss.normalize_L2(matrix)
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+    if not np.allclose(norms, 1.0, atol=1e-4):
+        matrix = matrix / np.maximum(norms, 1e-12)[:, None]
     return matrix
 
 
@@ -94,7 +99,8 @@ class VectorIndex:
             return
         self._drop([self._labels[i] for i in last_row if i in self._labels])
         labels = np.arange(self._next_label, self._next_label + len(last_row), dtype=np.int64)
-        self._index.add_with_ids(matrix[list(last_row.values())], labels)
+        rows = matrix if len(last_row) == len(matrix) else matrix[list(last_row.values())]
+        self._index.add_with_ids(rows, labels)
         self._next_label += len(labels)
         for id_, label in zip(last_row, labels.tolist(), strict=True):
             self._labels[id_] = label

@@ -36,22 +36,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_PLURAL = (("aux", "al"), ("eaux", "eau"), ("s", ""), ("x", ""))
+MIN_STEM = 4
+_PLURAL = (("eaux", "eau", 2), ("aux", "al", 2), ("s", "", MIN_STEM), ("x", "", MIN_STEM))
 _SUFFIXES = (
     "issements", "issement", "atrices", "atrice", "ateurs", "ateur", "ations", "ation",
     "ements", "ement", "euses", "euse", "eurs", "eur", "iques", "ique", "ieres", "iere",
     "iers", "ier", "ives", "ive", "ifs", "if", "ees", "ee", "es", "er", "e",
 )
-MIN_STEM = 4
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Light French stem of a folded word (« logements » → « logement », « reparation » → « repar »)."""
+    """Light French stem of a folded word (« logements » → « logement »)."""
     if len(word) <= MIN_STEM or word.isdigit():
         return word
-    for suffix, replacement in _PLURAL:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+    for suffix, replacement, keep in _PLURAL:
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             word = word[: len(word) - len(suffix)] + replacement
             break
     for suffix in _SUFFIXES:

@@ -11,6 +11,8 @@ Reservation = Literal["siae", "ea_esat"]
 
 SUPPLIER_NEEDS = frozenset({"tender", "purchase", "skills"})  # public buyers cannot answer
 PARTNER_NEEDS = frozenset({"partnership"})
+# needs whose text opens on who asks (« Épicerie solidaire de Vertou, nous cherchons… »)
+REQUESTER_DESCRIBED = frozenset({"partnership", "resource", "financing"})
 
 
 @dataclass(frozen=True)

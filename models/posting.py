@@ -3,7 +3,17 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Column, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Table, Text, event,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 

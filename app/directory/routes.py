@@ -1,6 +1,24 @@
+from flask import current_app, render_template, request
+
 from app.directory import bp
+from app.directory.forms import OrganisationFilterForm
+from app.directory.htmx import render_filtered
+from app.extensions import db
+from app.services.directory import get_organisation, reference_choices, search_organisations
+from app.services.postings import published_postings_of
 
 
 @bp.get("/")
 def index():
-    return "Annuaire"
+    form = OrganisationFilterForm.from_args(request.args, reference_choices(db.session))
+    page = search_organisations(db.session, form.filters(), request.args.get("page", 1, type=int),
+                                current_app.config["PAGE_SIZE"])
+    return render_filtered("directory/index.html", "partials/organisation_list.html",
+                           form=form, page=page, args=form.query_args())
+
+
+@bp.get("/<int:id>")
+def show(id: int):
+    organisation = get_organisation(db.session, id)
+    postings = published_postings_of(db.session, organisation.id)
+    return render_template("directory/show.html", organisation=organisation, postings=postings)

@@ -1,6 +1,24 @@
+from flask import current_app, render_template, request
+
+from app.access import is_member
+from app.directory.htmx import render_filtered
+from app.extensions import db
 from app.postings import bp
+from app.postings.forms import PostingFilterForm
+from app.services.directory import reference_choices
+from app.services.postings import get_posting, search_postings
 
 
 @bp.get("/")
 def index():
-    return "Annonces"
+    form = PostingFilterForm.from_args(request.args, reference_choices(db.session))
+    page = search_postings(db.session, form.filters(), request.args.get("page", 1, type=int),
+                           current_app.config["PAGE_SIZE"])
+    return render_filtered("postings/index.html", "partials/posting_list.html",
+                           form=form, page=page, args=form.query_args())
+
+
+@bp.get("/<int:id>")
+def show(id: int):
+    posting = get_posting(db.session, id, is_member)
+    return render_template("postings/show.html", posting=posting)

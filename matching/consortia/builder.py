@@ -1,8 +1,9 @@
 """Entry point: from a tender and candidate organisations to the top-N groupements.
 
 Method "auto" runs CP-SAT when the pre-filtered model has at most `exact_max_pairs`
-(member, lot) pairs, else the heuristic. The exact search is warm-started with the heuristic's
-answer (hint) and bounded by the remaining time; each proposal says if it is proven optimal
+(member, lot) pairs, else the heuristic. The exact search is bounded by the remaining time
+(split evenly between the proposals still to find); if CP-SAT stops unproven, a quick heuristic
+descent runs too and the better answer is kept. Each proposal says if it is proven optimal
 (given the diversity cuts of the earlier ones).
 """
 
@@ -26,7 +27,7 @@ from matching.consortia.types import (
     Tender,
 )
 
-HINT_SHARE = 0.2  # share of a proposal's time the exact search gives its heuristic warm start
+FALLBACK_SHARE = 0.2  # share of a proposal's time kept for the heuristic if CP-SAT times out
 Found = list[tuple[Assignment, bool]]
 
 
@@ -48,18 +49,23 @@ def _search_heuristic(problem: Problem, deadline: float) -> Found:
     return found
 
 
+def _better(problem: Problem, a: Assignment | None, b: Assignment | None) -> Assignment | None:
+    if a is None or b is None:
+        return a or b
+    return b if objective(problem, b) > objective(problem, a) else a
+
+
 def _search_exact(problem: Problem, deadline: float) -> Found:
+    """CP-SAT per proposal; when it runs out of time unproven, the heuristic may do better."""
     solver, found = ExactSolver(problem), []
     n = problem.options.n_proposals
     for k in range(n):
         t0 = time.monotonic()
         budget = (deadline - t0) / (n - k)
-        previous = [a for a, _ in found]
-        hint = solve_heuristic(problem, previous, t0 + HINT_SHARE * budget)
-        assignment, proven = solver.solve(t0 + budget - time.monotonic(), hint)
-        if hint is not None and not proven and (
-                assignment is None or objective(problem, hint) > objective(problem, assignment)):
-            assignment, proven = hint, False
+        assignment, proven = solver.solve(budget * (1 - FALLBACK_SHARE))
+        if not proven:
+            quick = solve_heuristic(problem, [a for a, _ in found], t0 + budget, kicks=0)
+            assignment = _better(problem, assignment, quick)
         if assignment is None:
             break
         found.append((assignment, proven))
@@ -127,6 +133,7 @@ def build_consortia(tender: Tender, candidates: Sequence[Candidate],
     if not found:
         return ConsortiumResult(False, message=fr.NO_SOLUTION_MESSAGE, method=method,
                                 elapsed_s=elapsed)
+    found.sort(key=lambda ap: -objective(problem, ap[0]))
     proposals = tuple(to_proposal(problem, a, method, p) for a, p in found)
     return ConsortiumResult(True, proposals=proposals, method=method, elapsed_s=elapsed,
                             message=f"{len(proposals)} groupement(s) proposé(s).")

@@ -1,7 +1,8 @@
 """Exact groupement search with OR-Tools CP-SAT on the pre-filtered pool.
 
-Variables: x[i, l] (member i covers lot l), y[i] (i is in the groupement), r (farthest member's
-distance, in tenths of km), weak (no member can lead). Every lot has exactly one holder, every
+Variables: x[i, l] (member i covers lot l), y[i] (i is in the groupement), radius (farthest
+member's distance, whole km: few distinct values keep CP-SAT's encoding small), weak (no member
+can lead). Every lot has exactly one holder, every
 member holds at least one lot. Earlier proposals are excluded by no-good cuts so the next one
 differs by at least `diversity` members (or reassigned lots). All coefficients are the float
 objective of scoring.py scaled by SCALE and rounded.
@@ -15,7 +16,6 @@ from matching.consortia.problem import Problem
 from matching.consortia.scoring import Assignment
 
 SCALE = 10_000
-TENTHS = 10  # distances in the model are in tenths of a kilometre
 
 
 class ExactSolver:
@@ -32,14 +32,15 @@ class ExactSolver:
         self._objective()
 
     def _link_members(self) -> None:
+        # Linear x <= y (not clauses) keeps the strong facility-location LP relaxation.
         for li, pairs in enumerate(self.problem.allowed):
             self.model.AddExactlyOne(self.x[i, li] for i, _ in pairs)
         self.held: dict[int, list[cp_model.IntVar]] = {i: [] for i in self.y}
         for (i, _), var in self.x.items():
-            self.model.AddImplication(var, self.y[i])
+            self.model.Add(var <= self.y[i])
             self.held[i].append(var)
         for i, vars_ in self.held.items():
-            self.model.AddBoolOr(vars_).OnlyEnforceIf(self.y[i])
+            self.model.Add(sum(vars_) >= self.y[i])
 
     def _side_constraints(self) -> None:
         p, opts = self.problem, self.problem.options
@@ -53,7 +54,7 @@ class ExactSolver:
 
     def _objective(self) -> None:
         p, w = self.problem, self.problem.options.weights
-        dist = {i: round(p.dist[i] * TENTHS) for i in self.y}
+        dist = {i: p.radius_km[i] for i in self.y}
         self.radius = self.model.NewIntVar(0, max(dist.values(), default=0), "radius")
         for i, d in dist.items():
             self.model.Add(self.radius >= d).OnlyEnforceIf(self.y[i])
@@ -62,7 +63,7 @@ class ExactSolver:
         terms = [round(f * SCALE) * self.x[i, li]
                  for li, pairs in enumerate(p.allowed) for i, f in pairs]
         terms += [-round(p.cost[i] * SCALE) * v for i, v in self.y.items()]
-        terms.append(-round(w.radius_km * SCALE / TENTHS) * self.radius)
+        terms.append(-round(w.radius_km * SCALE) * self.radius)
         terms.append(-round(w.weak_lead * SCALE) * self.weak)
         self.model.Maximize(sum(terms))
 
@@ -78,7 +79,7 @@ class ExactSolver:
 
     def solve(self, time_limit_s: float,
               hint: Assignment | None = None) -> tuple[Assignment | None, bool]:
-        """Best assignment within the time limit and whether it is proven optimal."""
+        """Best assignment within the time limit and whether it is proven (optimal/infeasible)."""
         self.model.ClearHints()
         if hint is not None:
             for (i, li), var in self.x.items():
@@ -88,6 +89,10 @@ class ExactSolver:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(time_limit_s, 0.05)
         solver.parameters.num_workers = self.problem.options.workers
+        # The LP relaxation of this facility-location model is tight, but CP-SAT only uses a
+        # full LP (level 2) in its main worker: with 2 workers it could not prove 10 x 200.
+        solver.parameters.linearization_level = 2
+        solver.parameters.cp_model_probing_level = 0  # probing cost more than it saved (50x5000)
         solver.parameters.random_seed = self.problem.options.seed
         status = solver.Solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

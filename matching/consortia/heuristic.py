@@ -3,8 +3,12 @@
 1. Greedy set cover: repeatedly add the organisation with the best marginal gain (each newly
    covered lot is worth 1 + its fit, a better holder for a covered lot is worth the fit increase,
    minus the member's cost), then add the best SIAE / EA-ESAT if the social clause is unmet.
-2. Local search, first improvement, until no move helps or the deadline passes: remove a member,
-   swap a member for one of the top-k candidates of the lots it holds, or add a top candidate.
+2. Local search until no move helps or the deadline passes, taking the best move of the first
+   class that improves, cheap classes first: remove a member; add one of the ADD_PER_LOT best
+   candidates of a lot; swap a member for one of the SWAP_K best candidates of its lots.
+3. Iterated: up to KICKS times (PATIENCE in a row without gain), drop one or two random members
+   of the best answer, re-cover greedily and descend without them (tabu), then descend freely;
+   keep the best (seeded, so answers are reproducible).
 Given a member set, lots go to their best-fitting member (greedily under `max_lots_per_member`).
 Hard constraints (social clause, caps, diversity against earlier proposals) enter the search as
 a large penalty per violation; a final proposal with any violation is rejected.
@@ -12,6 +16,7 @@ a large penalty per violation; a final proposal with any violation is rejected.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -20,7 +25,10 @@ from matching.consortia.problem import Problem
 from matching.consortia.scoring import Assignment, objective, violations
 
 PENALTY = 10.0
-ADD_PER_LOT = 3
+KICKS = 30  # perturbation rounds of the iterated local search (deadline permitting)
+PATIENCE = 8  # stop after this many kicks without improvement
+ADD_PER_LOT = 3  # additions: the best few candidates of every lot
+SWAP_K = 6  # swaps: the best few candidates of the lots the member could hold
 
 
 def _best_holders(problem: Problem, members: frozenset[int]) -> list[int | None]:
@@ -76,11 +84,15 @@ def _gain(problem: Problem, j: int, best: list[float | None]) -> float:
     return gain
 
 
-def greedy(problem: Problem) -> frozenset[int]:
+def greedy(problem: Problem, start: frozenset[int] = frozenset(),
+           banned: frozenset[int] = frozenset()) -> frozenset[int]:
     """Greedy cover of every lot (then of the social clause) by marginal objective gain."""
-    chosen: set[int] = set()
+    chosen = set(start)
     best: list[float | None] = [None] * len(problem.lots)
-    outside = set(range(len(problem.pool)))
+    for i in chosen:
+        for li, f in problem.fit[i].items():
+            best[li] = max(f, best[li] or 0.0)
+    outside = set(range(len(problem.pool))) - chosen - banned
     while any(b is None for b in best) and outside:
         j = max(sorted(outside), key=lambda k: _gain(problem, k, best))
         chosen.add(j)
@@ -98,41 +110,77 @@ def _top(problem: Problem, lots: Sequence[int], k: int) -> list[int]:
     return sorted({i for li in lots for i, _ in problem.allowed[li][:k]})
 
 
-def moves(problem: Problem, members: frozenset[int]) -> Iterator[frozenset[int]]:
-    """Neighbours of a member set: removals, focused swaps, then additions."""
+def _removals(problem: Problem, members: frozenset[int],
+              banned: frozenset[int]) -> Iterator[frozenset[int]]:
     for i in sorted(members):
         yield members - {i}
-    k = problem.options.top_k
-    for i in sorted(members):
-        for j in _top(problem, list(problem.fit[i]), k):
-            if j not in members:
-                yield (members - {i}) | {j}
+
+
+def _additions(problem: Problem, members: frozenset[int],
+               banned: frozenset[int]) -> Iterator[frozenset[int]]:
     for j in _top(problem, range(len(problem.lots)), ADD_PER_LOT):
-        if j not in members:
+        if j not in members and j not in banned:
             yield members | {j}
 
 
+def _swaps(problem: Problem, members: frozenset[int],
+           banned: frozenset[int]) -> Iterator[frozenset[int]]:
+    """Swap a member for one of the SWAP_K best candidates of a lot it could hold."""
+    for i in sorted(members):
+        for j in _top(problem, list(problem.fit[i]), SWAP_K):
+            if j not in members and j not in banned:
+                yield (members - {i}) | {j}
+
+
+MOVES = (_removals, _additions, _swaps)  # cheap neighbourhoods first
+
+
+def _best_move(problem: Problem, members: frozenset[int], previous: Sequence[Assignment],
+               floor: float, banned: frozenset[int]) -> tuple[float, Assignment | None]:
+    """Best neighbour of the first move class that beats `floor` (best improvement per class)."""
+    for neighbourhood in MOVES:
+        scored = (score(problem, m, previous) for m in neighbourhood(problem, members, banned))
+        value, assignment = max(scored, key=lambda s: s[0], default=(floor, None))
+        if value > floor + 1e-9:
+            return value, assignment
+    return floor, None
+
+
 def local_search(problem: Problem, members: frozenset[int], previous: Sequence[Assignment],
-                 deadline: float) -> tuple[float, Assignment | None]:
-    """First-improvement descent from `members` until a local optimum or the deadline."""
+                 deadline: float, banned: frozenset[int] = frozenset(),
+                 ) -> tuple[float, Assignment | None]:
+    """Descend from `members` (never adding `banned`) until a local optimum or the deadline."""
     best, assignment = score(problem, members, previous)
-    improved = True
-    while improved and time.monotonic() < deadline:
-        improved = False
-        for candidate in moves(problem, members):
-            value, cand_assignment = score(problem, candidate, previous)
-            if value > best + 1e-9:
-                best, assignment = value, cand_assignment
-                members = frozenset(cand_assignment or candidate)
-                improved = True
-                break
+    while time.monotonic() < deadline:
+        value, better = _best_move(problem, members, previous, best, banned)
+        if better is None:
+            break
+        best, assignment, members = value, better, frozenset(better)
     return best, assignment
 
 
-def solve_heuristic(problem: Problem, previous: Sequence[Assignment],
-                    deadline: float) -> Assignment | None:
-    """Greedy then local search; None when no acceptable proposal was found."""
-    _, assignment = local_search(problem, greedy(problem), previous, deadline)
+def _kick(problem: Problem, assignment: Assignment, previous: Sequence[Assignment],
+          rng: random.Random, deadline: float) -> tuple[float, Assignment | None]:
+    """Drop one or two members, re-cover and descend without them, then descend freely."""
+    members = sorted(set(assignment))
+    dropped = frozenset(rng.sample(members, min(len(members), rng.choice((1, 2)))))
+    start = greedy(problem, frozenset(members) - dropped, banned=dropped)
+    _, tabu_end = local_search(problem, start, previous, deadline, banned=dropped)
+    return local_search(problem, frozenset(tabu_end or start), previous, deadline)
+
+
+def solve_heuristic(problem: Problem, previous: Sequence[Assignment], deadline: float,
+                    kicks: int = KICKS) -> Assignment | None:
+    """Iterated local search from the greedy cover; None when nothing acceptable was found."""
+    best, assignment = local_search(problem, greedy(problem), previous, deadline)
+    rng, idle = random.Random(problem.options.seed), 0
+    for _ in range(kicks):
+        if assignment is None or idle >= PATIENCE or time.monotonic() >= deadline:
+            break
+        value, candidate = _kick(problem, assignment, previous, rng, deadline)
+        idle += 1
+        if value > best + 1e-9:
+            best, assignment, idle = value, candidate, 0
     if assignment is None or violations(problem, assignment, previous):
         return None
     return assignment

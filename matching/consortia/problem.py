@@ -38,6 +38,7 @@ class Problem:
     allowed: tuple[tuple[tuple[int, float], ...], ...]  # per lot, best fit first
     fit: tuple[dict[int, float], ...]  # per member: lot index -> fit
     dist: tuple[float, ...]  # km to the anchor
+    radius_km: tuple[int, ...]  # the same, whole km: the compactness term uses these
     cost: tuple[float, ...]  # per-member objective cost (member + km - network bonus)
     social: tuple[bool, ...]
     lead_ok: tuple[bool, ...]
@@ -112,7 +113,7 @@ def build_problem(tender: Tender, ranked: list[list[Candidate]],
     cost = tuple(w.member + w.km * d - (w.network if n else 0.0)
                  for d, n in zip(dist, in_network, strict=True))
     return Problem(tender=tender, options=options, pool=tuple(pool), allowed=allowed,
-                   fit=tuple(fit), dist=dist, cost=cost,
+                   fit=tuple(fit), dist=dist, radius_km=tuple(round(d) for d in dist), cost=cost,
                    social=tuple(c.social for c in pool),
                    lead_ok=tuple(can_lead(c, tender, options) for c in pool),
                    in_network=in_network)

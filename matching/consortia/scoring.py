@@ -23,14 +23,20 @@ def breakdown(problem: Problem, assignment: Assignment) -> ObjectiveBreakdown:
         fit=sum(problem.fit[i][li] for li, i in enumerate(assignment)),
         members=-w.member * len(members),
         distance=-w.km * sum(problem.dist[i] for i in members),
-        radius=-w.radius_km * max(problem.dist[i] for i in members),
+        radius=-w.radius_km * max(problem.radius_km[i] for i in members),
         network=w.network * sum(problem.in_network[i] for i in members),
         lead=0.0 if any(problem.lead_ok[i] for i in members) else -w.weak_lead,
     )
 
 
 def objective(problem: Problem, assignment: Assignment) -> float:
-    return breakdown(problem, assignment).total
+    """Fast path for the search, equal to breakdown(...).total (`cost` folds member, km and
+    network terms together; a test checks they agree)."""
+    w, members = problem.options.weights, set(assignment)
+    fit = sum(problem.fit[i][li] for li, i in enumerate(assignment))
+    value = fit - sum(problem.cost[i] for i in members)
+    value -= w.radius_km * max(problem.radius_km[i] for i in members)
+    return value if any(problem.lead_ok[i] for i in members) else value - w.weak_lead
 
 
 def difference(problem: Problem, a: Assignment, b: Assignment) -> int:

@@ -102,7 +102,7 @@ class ConsortiumOptions:
     method: Method = "auto"
     exact_max_pairs: int = 6000  # auto: exact CP-SAT up to this many (member, lot) pairs
     time_limit_s: float = 8.0  # for all proposals together
-    workers: int = 2
+    workers: int = 1  # CP-SAT workers; one worker with the full LP is fastest here
     seed: int = 0
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
 

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 FRENCH = [
     "Chantier d'insertion spécialisé dans la rénovation de bâtiments en matériaux biosourcés",
-    "Nous rénovons des logements avec de la paille, du chanvre et de la terre crue",
+    "Entreprise d'insertion qui rénove des bâtiments en utilisant des matériaux biosourcés",
     "Épicerie solidaire proposant des fruits et légumes bio à petits prix",
 ]
 
@@ -59,7 +59,7 @@ def test_e5_batch_matches_single(e5: enc.E5Encoder) -> None:
 def test_e5_french_paraphrase_is_closer_than_unrelated(e5: enc.E5Encoder) -> None:
     query = e5.encode_queries([FRENCH[0]])[0]
     paraphrase, unrelated = e5.encode_passages(FRENCH[1:])
-    assert query @ paraphrase > query @ unrelated + 0.02
+    assert query @ paraphrase > query @ unrelated + 0.05
 
 
 def test_e5_query_and_passage_prefixes_differ(e5: enc.E5Encoder) -> None:

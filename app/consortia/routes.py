@@ -1,0 +1,1 @@
+from app.consortia import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from app.messages import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from app.organisations import bp  # noqa: F401

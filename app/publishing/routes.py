@@ -1,0 +1,1 @@
+from app.publishing import bp  # noqa: F401

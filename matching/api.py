@@ -1,0 +1,250 @@
+"""The matching engine's public API: a ``Matcher`` holding profiles, BM25 and a vector index.
+
+Retrieval methods are strategies in ``METHODS`` (name → function); the evaluation CLI lists
+them. ``hybrid`` is the product's ranking; ``filter``, ``sparse`` and ``dense`` are baselines.
+Every method applies the hard constraints (eligibility, max_km, requester) as filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matching.complement import (
+    adjacency,
+    duplicate_score,
+    focus,
+    identity,
+    self_description,
+)
+from matching.explain import explain
+from matching.filters import filter_predicate, filters_location
+from matching.rank import Weights, allowed, combine, filiere_match, fuse, structured
+from matching.sparse import BM25, plain_analyzer, top_k
+from matching.types import (
+    PARTNER_NEEDS,
+    REQUESTER_DESCRIBED,
+    Need,
+    Profile,
+    SearchFilters,
+    Suggestion,
+)
+
+if TYPE_CHECKING:
+    from matching.encoder import Encoder
+    from matching.index import VectorIndex
+
+POOL = 100  # candidates kept from each retriever before fusion
+Predicate = Callable[[str], bool]
+
+
+class Matcher:
+    """Suggests suppliers, partners and search results over a set of profiles."""
+
+    def __init__(self, encoder: Encoder | None = None, *, dense: bool = True,
+                 weights: Weights | None = None) -> None:
+        self._encoder = encoder
+        self.use_dense = dense
+        self.weights = weights or Weights()
+        self.profiles: dict[str, Profile] = {}
+        self.sparse = BM25()
+        self.index: VectorIndex | None = None
+        self._plain: BM25 | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            from matching.encoder import get_encoder
+
+            self._encoder = get_encoder()
+        return self._encoder
+
+    def fit(self, profiles: Iterable[Profile]) -> Matcher:
+        """Index a fresh set of profiles (replaces any previous one)."""
+        self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
+        self._plain = None
+        self.upsert(profiles)
+        return self
+
+    def upsert(self, profiles: Iterable[Profile]) -> None:
+        """Add or update profiles; only their own vectors are (re)computed."""
+        batch = list(profiles)
+        if not batch:
+            return
+        ids, texts = [p.id for p in batch], [p.full_text for p in batch]
+        self.profiles.update((p.id, p) for p in batch)
+        self._plain = None
+        self.sparse.upsert(ids, texts)
+        if self.use_dense:
+            self._upsert_vectors(ids, self.encoder.encode_passages(texts))
+
+    def _upsert_vectors(self, ids: list[str], vectors: np.ndarray) -> None:
+        from matching.index import VectorIndex
+
+        if self.index is None:
+            self.index = VectorIndex.build(ids, vectors)
+        else:
+            self.index.upsert(ids, vectors)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget profiles (vector index entries are deleted, BM25 refits lazily)."""
+        gone = [i for i in ids if i in self.profiles]
+        for doc_id in gone:
+            del self.profiles[doc_id]
+        self.sparse.remove(gone)
+        if self.index is not None:
+            self.index.remove(gone)
+
+    @property
+    def plain_sparse(self) -> BM25:
+        """BM25 without the thesaurus, built on first use (a baseline for the evaluation)."""
+        if self._plain is None or len(self._plain) != len(self.profiles):
+            self._plain = BM25(plain_analyzer)
+            self._plain.upsert(list(self.profiles), [p.full_text for p in self.profiles.values()])
+        return self._plain
+
+    # -- retrievers -------------------------------------------------------------------
+    def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
+        return top_k(self.sparse.scores(text), self.sparse.ids, n, ok)
+
+    def dense_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
+        if not self.use_dense or self.index is None or len(self.index) == 0:
+            return []
+        query = self.encoder.encode_queries([text])
+        depth = min(len(self.index), max(3 * n, 300))
+        return [(i, s) for i, s in self.index.search(query, depth)[0] if ok(i)][:n]
+
+    # -- public API -------------------------------------------------------------------
+    def suggest_suppliers(self, need: Need, k: int = 10) -> list[Suggestion]:
+        """Organisations or offers able to answer a need, best first."""
+        return self._hybrid(need, k, partners=False)
+
+    def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10) -> list[Suggestion]:
+        """Complementary partners (not look-alikes) for a request or an organisation."""
+        need = (need_or_profile if isinstance(need_or_profile, Need)
+                else partner_need(need_or_profile))
+        return self._hybrid(need, k, partners=True)
+
+    def search(self, text: str, filters: SearchFilters | None = None,
+               k: int = 10) -> list[Suggestion]:
+        """Free-text search with optional filters (filières, kinds, flags, place and radius)."""
+        filters = filters or SearchFilters()
+        lat, lon = filters_location(filters)
+        need = Need(id="search", text=text, type="resource", lat=lat, lon=lon,
+                    max_km=filters.max_km if lat is not None else None)
+        keep = filter_predicate(filters)
+        return self._hybrid(need, k, partners=False,
+                            extra=lambda i: keep(self.profiles[i]))
+
+    def rank(self, need: Need, method: str = "hybrid", k: int = 10) -> list[Suggestion]:
+        """Rank with a named method from ``METHODS``."""
+        return METHODS[method](self, need, k)
+
+    # -- hybrid ranking ---------------------------------------------------------------
+    def allowed_predicate(self, need: Need, extra: Predicate | None = None) -> Predicate:
+        def ok(doc_id: str) -> bool:
+            profile = self.profiles.get(doc_id)
+            return (profile is not None and allowed(profile, need)
+                    and (extra is None or extra(doc_id)))
+        return ok
+
+    def _hybrid(self, need: Need, k: int, partners: bool,
+                extra: Predicate | None = None) -> list[Suggestion]:
+        ok = self.allowed_predicate(need, extra)
+        described = partners or need.type in REQUESTER_DESCRIBED
+        text = focus(need.text, need.full_text) if described else need.full_text
+        sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok)
+        fused = fuse([sparse, dense], self.weights.fusion)
+        signals = {"sparse": dict(sparse), "dense": dict(dense), "fused": fused}
+        me = self._identity(need) if described else None
+        scored = [self._score(doc_id, need, signals, me) for doc_id in fused]
+        scored.sort(key=lambda s: (-s.score, s.id))
+        return [self._explained(s, need) for s in scored[:k]]
+
+    def _identity(self, need: Need) -> str:
+        requester = self.profiles.get(need.requester_id or "")
+        if requester is not None:
+            return self_description(requester.title, requester.text)
+        return identity(need.text)
+
+    def _score(self, doc_id: str, need: Need, signals: dict[str, dict[str, float]],
+               me: str | None) -> Suggestion:
+        profile = self.profiles[doc_id]
+        comps = {name: round(values[doc_id], 4) for name, values in signals.items()
+                 if doc_id in values}
+        comps.update(structured(profile, need, self.weights))
+        if me is not None:
+            comps["duplicate"] = round(duplicate_score(
+                me, self_description(profile.title, profile.text), self.sparse.idf), 4)
+        return Suggestion(doc_id, round(combine(comps, self.weights), 6), comps)
+
+    def _explained(self, suggestion: Suggestion, need: Need) -> Suggestion:
+        profile = self.profiles[suggestion.id]
+        stems = self.sparse.common_terms(need.full_text, suggestion.id)
+        terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems]
+        suggestion.explanation = explain(profile, need, suggestion.components, terms)
+        return suggestion
+
+
+def partner_need(profile: Profile) -> Need:
+    """A partnership request on behalf of an organisation: wants its value-chain neighbours."""
+    neighbours = {f for pair in adjacency() if profile.filieres & pair for f in pair}
+    return Need(id=f"partners:{profile.id}", text=profile.full_text, type="partnership",
+                filieres=frozenset(neighbours - profile.filieres) or profile.filieres,
+                lat=profile.lat, lon=profile.lon, requester_id=profile.id)
+
+
+# -- retrieval methods (registry) ----------------------------------------------------------
+def _hits_to_suggestions(hits: list[tuple[str, float]], key: str) -> list[Suggestion]:
+    return [Suggestion(i, round(s, 6), {key: round(s, 4)}) for i, s in hits]
+
+
+def method_filter(m: Matcher, need: Need, k: int) -> list[Suggestion]:
+    """Directory-style baseline: organisations of the need's filière, nearest first."""
+    ok = m.allowed_predicate(need)
+    rows = []
+    for doc_id, profile in m.profiles.items():
+        if ok(doc_id) and filiere_match(profile, need)[0] >= 1:
+            dist = structured(profile, need, m.weights).get("distance_km", float("inf"))
+            rows.append((dist, doc_id))
+    rows.sort()
+    return [Suggestion(i, -d, {"distance_km": d}) for d, i in rows[:k]]
+
+
+def method_bm25(m: Matcher, need: Need, k: int) -> list[Suggestion]:
+    """Plain BM25 on stemmed words (no thesaurus), hard constraints as filters."""
+    scores = m.plain_sparse.scores(need.full_text)
+    return _hits_to_suggestions(top_k(scores, m.plain_sparse.ids, k, m.allowed_predicate(need)),
+                                "bm25")
+
+
+def method_sparse(m: Matcher, need: Need, k: int) -> list[Suggestion]:
+    """BM25 with the thesaurus, hard constraints as filters."""
+    return _hits_to_suggestions(m.sparse_hits(need.full_text, m.allowed_predicate(need), k),
+                                "sparse")
+
+
+def method_dense(m: Matcher, need: Need, k: int) -> list[Suggestion]:
+    """Dense cosine similarity, hard constraints as filters."""
+    return _hits_to_suggestions(m.dense_hits(need.full_text, m.allowed_predicate(need), k),
+                                "dense")
+
+
+def method_hybrid(m: Matcher, need: Need, k: int) -> list[Suggestion]:
+    """The product: partnership requests go to the partner logic, the rest to suppliers."""
+    if need.type in PARTNER_NEEDS:
+        return m.suggest_partners(need, k)
+    return m.suggest_suppliers(need, k)
+
+
+METHODS: dict[str, Callable[[Matcher, Need, int], list[Suggestion]]] = {
+    "filter": method_filter,
+    "bm25": method_bm25,
+    "sparse": method_sparse,
+    "dense": method_dense,
+    "hybrid": method_hybrid,
+}
+
+__all__ = ["METHODS", "Matcher", "partner_need"]

@@ -1,0 +1,68 @@
+"""Short French explanations of a suggestion, built from its score components."""
+
+from __future__ import annotations
+
+from matching.complement import adjacency
+from matching.rank import filiere_match
+from matching.thesaurus import CONCEPT_PREFIX, concept_label
+from matching.types import Need, Profile
+
+FILIERE_LABELS = {
+    "eco-construction": "éco-construction",
+    "energie-citoyenne": "énergie citoyenne",
+    "reemploi": "réemploi",
+    "alimentation": "alimentation",
+    "numerique-responsable": "numérique responsable",
+    "sante": "santé",
+    "habitat-inclusif": "habitat inclusif",
+    "logistique-urbaine": "logistique urbaine",
+    "mobilite-inclusive": "mobilité inclusive",
+    "culture-citoyennete": "culture et citoyenneté",
+}
+MAX_TERMS = 3
+DUPLICATE_NOTE = 0.5
+
+
+def filiere_label(filiere: str) -> str:
+    return FILIERE_LABELS.get(filiere, filiere.replace("-", " "))
+
+
+def _filiere_part(profile: Profile, need: Need) -> str | None:
+    match, filiere = filiere_match(profile, need)
+    if filiere is None:
+        return None
+    if match >= 1:
+        return f"même filière : {filiere_label(filiere)}"
+    why = next((adjacency()[frozenset((w, filiere))] for w in sorted(need.filieres)
+                if frozenset((w, filiere)) in adjacency()), "")
+    return f"filière complémentaire : {filiere_label(filiere)}" + (f" ({why})" if why else "")
+
+
+def _place_part(profile: Profile, comps: dict[str, float]) -> str | None:
+    dist = comps.get("distance_km")
+    where = f"{dist:.0f} km" if dist is not None else None
+    if profile.in_metropole is False:
+        return f"{where} · hors métropole" if where else "hors métropole"
+    return where
+
+
+def _flags_part(profile: Profile) -> list[str]:
+    flags = [("SIAE", profile.siae), ("EA/ESAT", profile.ea_esat), ("ESUS", profile.esus)]
+    return [label for label, on in flags if on]
+
+
+def _terms_part(terms: list[str]) -> str | None:
+    themes = [concept_label(t) for t in terms if t.startswith(CONCEPT_PREFIX)]
+    plain = [t for t in terms if not t.startswith(CONCEPT_PREFIX)]
+    chosen = (plain[:MAX_TERMS] + [f"thème {t}" for t in themes])[: MAX_TERMS + 1]
+    return "termes communs : " + ", ".join(chosen) if chosen else None
+
+
+def explain(profile: Profile, need: Need, comps: dict[str, float], terms: list[str]) -> str:
+    """« même filière : réemploi · 4 km · SIAE · termes communs : mobilier, collecte »."""
+    parts = [_filiere_part(profile, need), _place_part(profile, comps), *_flags_part(profile),
+             _terms_part(terms)]
+    if comps.get("duplicate", 0.0) >= DUPLICATE_NOTE:
+        parts.append("activité proche de la vôtre")
+    text = " · ".join(p for p in parts if p)
+    return text or "proximité de sens avec la demande"

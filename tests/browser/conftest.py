@@ -1,0 +1,68 @@
+"""Browser tests: the real app served on localhost, driven by Playwright in Debian's chromium."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_app(engine, database_url, tmp_path_factory):
+    """The app as users get it: CSRF on (the `app` fixture turns it off for route tests)."""
+    from app import create_app
+
+    return create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False,
+        "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("browser-outbox")),
+    })
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, session_factory):
+    """Open a fresh browser context (its own cookies) on the live server."""
+    contexts = []
+
+    def open_page(viewport=None):
+        context = browser.new_context(base_url=live_server, locale="fr-FR",
+                                      viewport=viewport or {"width": 1280, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
