@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(FLASK) init-db
 	$(FLASK) demo
+	$(FLASK) refresh-matches
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).

@@ -8,7 +8,7 @@ from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
-              "dashboard", "messages", "search", "consortia")
+              "dashboard", "messages", "search", "consortia", "opendata")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -7,6 +7,9 @@ from app.extensions import db
 
 
 def register(app: Flask) -> None:
+    from app.cli_flows import register as register_flows
+
+    register_flows(app)
     @app.cli.command("init-db")
     def init_db() -> None:
         """Apply the migrations and load the reference data."""
@@ -24,3 +27,11 @@ def register(app: Flask) -> None:
 
         summary = load_demo(db.session, seed=seed)
         click.echo(summary.describe())
+
+    @app.cli.command("refresh-matches")
+    def refresh_matches() -> None:
+        """Index every organisation and offer, and store every open need's suggestions."""
+        from app.services.matching import refresh_all_open_needs
+
+        count = refresh_all_open_needs(db.session)
+        click.echo(f"Suggestions calculées pour {count} besoins ouverts.")

@@ -23,6 +23,9 @@ def _secret_key() -> str:
 
 class Config:
     def __init__(self) -> None:
+        # Embeddings cached by text hash survive restarts: only changed texts are re-encoded.
+        os.environ.setdefault("ESSAIM_EMBED_CACHE", str(INSTANCE_DIR / "embeddings"))
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.SECRET_KEY = _secret_key()
         self.DATABASE_URL = database_url()
         self.INSTANCE_DIR = str(INSTANCE_DIR)
@@ -39,3 +42,5 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Essaim <noreply@essaim.local>")
         self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
         self.PAGE_SIZE = int(os.environ.get("ESSAIM_PAGE_SIZE", "20"))
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+        self.EXPIRY_INTERVAL_SECONDS = int(os.environ.get("EXPIRY_INTERVAL_SECONDS", "3600"))

@@ -1,7 +1,9 @@
 """Helpers shared by every blueprint's forms."""
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, SelectField
 
+from app.services.directory import MAX_QUERY_LENGTH
 from models import ValidationError
 
 
@@ -12,3 +14,39 @@ def apply_errors(form: FlaskForm, error: ValidationError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+UNKNOWN_VALUE = "Valeur inconnue : ce filtre est ignoré."
+
+
+def any_choice(label: str) -> list[tuple[str, str]]:
+    return [("", label)]
+
+
+class FilterForm(FlaskForm):
+    """A GET filter form: no CSRF token; an unknown value is ignored and flagged in French."""
+
+    class Meta:
+        csrf = False
+
+    def choice(self, name: str) -> str | None:
+        field = self[name]
+        if not field.data:
+            return None
+        if field.data in {value for value, _label in field.choices}:
+            return field.data
+        field.errors = [UNKNOWN_VALUE]
+        return None
+
+    def value(self, field: Field) -> str | bool | None:
+        """The field's usable value: a known choice, a checkbox state, or trimmed text."""
+        if isinstance(field, SelectField):
+            return self.choice(field.name)
+        if isinstance(field, BooleanField):
+            return bool(field.data)
+        return (field.data or "").strip()[:MAX_QUERY_LENGTH]
+
+    def query_args(self) -> dict[str, str]:
+        """The valid, non-empty filters, to keep them in pagination links."""
+        values = {field.name: self.value(field) for field in self}
+        return {name: "y" if value is True else value for name, value in values.items() if value}

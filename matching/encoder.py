@@ -191,29 +191,31 @@ class CachedEncoder:
     def _encode(self, texts: Sequence[str], kind: str,
                 encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
         keys = [_text_key(kind, t) for t in texts]
-        missing = self._missing(keys, texts)
-        fresh: dict[str, np.ndarray] = {}
+        found, missing = self._lookup(keys, texts)
         if missing:
-            vectors = encode(list(missing.values()))
-            fresh = dict(zip(missing, vectors, strict=True))
+            fresh = dict(zip(missing, encode(list(missing.values())), strict=True))
             with self._lock:
                 for key, vector in fresh.items():
                     self._remember(key, vector)
             if self._store and kind == "passage":
                 self._store.append(fresh)
-        return self._collect(keys, fresh)
-
-    def _missing(self, keys: list[str], texts: Sequence[str]) -> dict[str, str]:
-        """Unseen keys mapped to their text, in first-seen order, without duplicates."""
-        with self._lock:
-            return {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
-
-    def _collect(self, keys: list[str], fresh: dict[str, np.ndarray]) -> np.ndarray:
+            found.update(fresh)
         if not keys:
             return _empty(self.dim)
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def _lookup(self, keys: list[str],
+                texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """Cached vectors by key, and unseen keys mapped to their text (no duplicates)."""
+        found: dict[str, np.ndarray] = {}
+        missing: dict[str, str] = {}
         with self._lock:
-            rows = [fresh[k] if k in fresh else self._touch(k) for k in keys]
-        return np.vstack(rows).astype(np.float32, copy=False)
+            for key, text in zip(keys, texts, strict=True):
+                if key in self._cache:
+                    found[key] = self._touch(key)
+                elif key not in missing:
+                    missing[key] = text
+        return found, missing
 
     def _touch(self, key: str) -> np.ndarray:
         self._cache.move_to_end(key)

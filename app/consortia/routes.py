@@ -1,1 +1,285 @@
-from app.consortia import bp  # noqa: F401
+"""Groupements: proposals for a tender, forming one, invitations, roles and lots, status, export.
+
+Thin views: the rules live in app/services/consortia*.py. A groupement that the user may not
+see answers 404 everywhere (its existence stays hidden); a visible one answers 403 to actions
+the user's organisation may not take.
+"""
+
+from collections.abc import Callable
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.access import get_or_404, is_member, require_member
+from app.consortia import bp
+from app.consortia.access import (
+    acting_organisation,
+    acting_organisations,
+    get_consortium,
+    get_member,
+    manager_organisation,
+    viewer,
+)
+from app.consortia.forms import InviteForm, MemberForm, NewConsortiumForm, ProposalForm
+from app.extensions import db
+from app.forms import apply_errors
+from app.services import consortium_lifecycle as lifecycle
+from app.services.consortia import (
+    INVITATIONS,
+    ROLES,
+    STATUSES,
+    NotAllowed,
+    can_manage,
+    create_empty,
+    create_from_proposal,
+    for_organisations,
+    invite_proposal,
+)
+from app.services.consortium_export import export_rows, lot_holders, ordered_members, to_csv
+from app.services.consortium_proposals import (
+    CHAIN_TEMPLATES,
+    MEMBER_KINDS,
+    composition,
+    find_proposal,
+    propose,
+)
+from models import Organisation, Posting, ValidationError
+
+
+@bp.context_processor
+def vocabulary() -> dict:
+    return {"consortium_roles": ROLES, "consortium_statuses": STATUSES,
+            "invitation_statuses": INVITATIONS, "composition": composition}
+
+
+def _open_need(posting_id: int) -> Posting:
+    posting = get_or_404(Posting, posting_id)
+    if posting.direction != "need" or posting.status != "published":
+        abort(404)
+    return posting
+
+
+def _proposals(posting: Posting, args):
+    return propose(db.session, posting, args.get("chaine") or None, args.get("reseau") or None)
+
+
+@bp.get("/proposer/<int:posting_id>")
+@login_required
+def proposals(posting_id: int):
+    posting = _open_need(posting_id)
+    networks = db.session.scalars(select(Organisation.name).where(
+        Organisation.kind == "network").order_by(Organisation.name)).all()
+    context = dict(proposals=_proposals(posting, request.args), posting=posting,
+                   chains=CHAIN_TEMPLATES.values(), networks=networks,
+                   is_buyer=is_member(posting.organisation_id),
+                   acting=acting_organisations())
+    template = ("partials/consortium_proposals.html" if request.headers.get("HX-Request")
+                else "consortia/proposals.html")
+    return render_template(template, **context)
+
+
+def _chosen_proposal(posting: Posting, form: ProposalForm):
+    found = _proposals(posting, {"chaine": form.chaine.data, "reseau": form.reseau.data})
+    proposal = find_proposal(found, form.index.data or 0, form.composition.data or "")
+    if proposal is None:
+        flash("Les propositions ont changé depuis l'affichage : choisissez à nouveau.", "error")
+    return found, proposal
+
+
+def _back_to_proposals(posting: Posting, form: ProposalForm):
+    args = {k: v for k, v in (("chaine", form.chaine.data), ("reseau", form.reseau.data)) if v}
+    return redirect(url_for(".proposals", posting_id=posting.id, **args))
+
+
+@bp.post("/proposer/<int:posting_id>/former")
+@login_required
+def form_proposal(posting_id: int):
+    posting = _open_need(posting_id)
+    form = ProposalForm()
+    form.set_organisations(acting_organisations())
+    founder = acting_organisation(form.organisation_id.data)
+    found, proposal = _chosen_proposal(posting, form)
+    if proposal is None:
+        return _back_to_proposals(posting, form)
+    try:
+        consortium = create_from_proposal(db.session, found, proposal, founder)
+    except ValidationError as error:
+        flash(error.message, "error")
+        return _back_to_proposals(posting, form)
+    flash("Groupement créé : les autres membres sont invités.", "success")
+    return redirect(url_for(".show", id=consortium.id))
+
+
+@bp.post("/proposer/<int:posting_id>/inviter")
+@login_required
+def invite_proposed(posting_id: int):
+    posting = _open_need(posting_id)
+    require_member(posting.organisation_id)
+    form = ProposalForm()
+    found, proposal = _chosen_proposal(posting, form)
+    if proposal is not None:
+        count = invite_proposal(db.session, found, proposal)
+        flash(f"{count} organisations invitées à candidater ensemble.", "success")
+    return _back_to_proposals(posting, form)
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@login_required
+def new():
+    posting = _open_need(request.values.get("posting_id", 0, type=int))
+    organisations = acting_organisations()
+    if not organisations:
+        abort(403)
+    form = NewConsortiumForm(posting_id=posting.id)
+    form.set_organisations(organisations)
+    if form.validate_on_submit():
+        founder = acting_organisation(form.organisation_id.data)
+        try:
+            consortium = create_empty(db.session, posting, founder, form.name.data or "")
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Groupement créé : invitez ses membres.", "success")
+            return redirect(url_for(".show", id=consortium.id))
+    return render_template("consortia/new.html", form=form, posting=posting)
+
+
+@bp.get("/")
+@login_required
+def index():
+    consortia = for_organisations(db.session, set(viewer().organisation_ids))
+    return render_template("consortia/index.html", consortia=consortia)
+
+
+@bp.get("/<int:id>")
+@login_required
+def show(id: int):
+    consortium = get_consortium(id)
+    forms = {}
+    if can_manage(consortium, viewer()) and consortium.status == "forming":
+        forms = {m.id: _member_form(consortium, m) for m in consortium.members}
+    mine = viewer().organisation_ids
+    return render_template(
+        "consortia/show.html", consortium=consortium, members=ordered_members(consortium),
+        member_forms=forms, invite_form=InviteForm(), manager=can_manage(consortium, viewer()),
+        my_invitations=[m for m in consortium.members
+                        if m.organisation_id in mine and m.invitation_status == "invited"],
+        errors=lifecycle.completeness_errors(consortium),
+        invitable=_invitable(consortium) if forms else [])
+
+
+def _member_form(consortium, member) -> MemberForm:
+    form = MemberForm(prefix=f"m{member.id}", role=member.role, lots=member.lot_numbers)
+    form.set_lots(consortium.posting.lots if consortium.posting else [])
+    return form
+
+
+def _invitable(consortium) -> list[Organisation]:
+    """Organisations offered in the invite field's list (the field also takes a SIRET or id)."""
+    taken = {m.organisation_id for m in consortium.members}
+    rows = db.session.scalars(select(Organisation).where(
+        Organisation.kind.in_(MEMBER_KINDS)).order_by(Organisation.name))
+    return [o for o in rows if o.id not in taken]
+
+
+def _apply(consortium, action: Callable[[], object], success: str):
+    """Run a service action; French errors are flashed, a forbidden action answers 403."""
+    try:
+        action()
+    except NotAllowed:
+        abort(403)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for(".show", id=consortium.id))
+
+
+@bp.post("/<int:id>/inviter")
+@login_required
+def invite(id: int):
+    consortium = get_consortium(id)
+    form = InviteForm()
+    if not form.validate():
+        flash("Indiquez l'organisation à inviter.", "error")
+        return redirect(url_for(".show", id=id))
+    invitee = lifecycle.find_organisation(db.session, form.organisation.data)
+    return _apply(consortium, lambda: lifecycle.invite(
+        db.session, consortium, invitee, viewer(), _manager_or_403(consortium)),
+        "Invitation envoyée.")
+
+
+def _manager_or_403(consortium) -> Organisation:
+    try:
+        return manager_organisation(consortium)
+    except NotAllowed:
+        abort(403)
+
+
+@bp.post("/<int:id>/membres/<int:member_id>")
+@login_required
+def set_member(id: int, member_id: int):
+    consortium = get_consortium(id)
+    member = get_member(consortium, member_id)
+    form = _member_form(consortium, member)
+    return _apply(consortium, lambda: lifecycle.set_member(
+        db.session, consortium, member, form.role.data, form.lots.data or [], viewer()),
+        f"Rôle et lots de {member.organisation.name} enregistrés.")
+
+
+@bp.post("/<int:id>/membres/<int:member_id>/retirer")
+@login_required
+def remove_member(id: int, member_id: int):
+    consortium = get_consortium(id)
+    member = get_member(consortium, member_id)
+    name = member.organisation.name
+    return _apply(consortium, lambda: lifecycle.remove_member(
+        db.session, consortium, member, viewer()), f"{name} a été retiré du groupement.")
+
+
+@bp.post("/<int:id>/reponse")
+@login_required
+def answer(id: int):
+    consortium = get_consortium(id)
+    accept = request.form.get("decision") == "accepter"
+    organisation_id = request.form.get("organisation_id", 0, type=int)
+    return _apply(consortium, lambda: lifecycle.answer(
+        db.session, consortium, organisation_id, accept, viewer()),
+        "Invitation acceptée." if accept else "Invitation déclinée.")
+
+
+STATUS_ACTIONS = {
+    "complet": (lifecycle.mark_complete, "Groupement déclaré complet."),
+    "deposer": (lifecycle.submit, "Candidature déposée : l'acheteur est prévenu."),
+    "rouvrir": (lifecycle.reopen, "Groupement rouvert : vous pouvez le modifier."),
+}
+
+
+@bp.post("/<int:id>/statut/<action>")
+@login_required
+def change_status(id: int, action: str):
+    consortium = get_consortium(id)
+    if action not in STATUS_ACTIONS:
+        abort(404)
+    change, success = STATUS_ACTIONS[action]
+    return _apply(consortium, lambda: change(db.session, consortium, viewer()), success)
+
+
+@bp.get("/<int:id>/export.csv")
+@login_required
+def export_csv(id: int):
+    consortium = get_consortium(id)
+    return Response(to_csv(export_rows(consortium)), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="groupement-{consortium.id}.csv"'})
+
+
+@bp.get("/<int:id>/imprimer")
+@login_required
+def printable(id: int):
+    consortium = get_consortium(id)
+    return render_template("consortia/print.html", consortium=consortium,
+                           members=ordered_members(consortium),
+                           lot_holders=lot_holders(consortium))

@@ -1,10 +1,10 @@
 """« Tableau de bord »: opportunities for the user's organisations, and their needs' answers."""
 
-from flask import render_template, request
 from flask_login import current_user, login_required
 
 from app.dashboard import bp
 from app.extensions import db
+from app.htmx import render_filtered
 from app.services.dashboard import dashboard_for
 from app.services.events import refresh_pending
 
@@ -13,6 +13,5 @@ from app.services.events import refresh_pending
 @login_required
 def index():
     boards = dashboard_for(db.session, current_user.active_organisations())
-    template = ("partials/dashboard_boards.html" if request.headers.get("HX-Request")
-                else "dashboard/index.html")
-    return render_template(template, boards=boards, computing=refresh_pending())
+    return render_filtered("dashboard/index.html", "partials/dashboard_boards.html",
+                           boards=boards, computing=refresh_pending())

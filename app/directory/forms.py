@@ -1,47 +1,12 @@
-"""Directory filter form, and the base of every GET filter form (shareable URLs)."""
+"""Directory filter form (GET: shareable URLs)."""
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, Field, SearchField, SelectField
+from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Optional
 
+from app.forms import FilterForm, any_choice
 from app.labels import FLAGS, KINDS
-from app.services.directory import MAX_QUERY_LENGTH, OrganisationFilters, ReferenceChoices
-
-UNKNOWN_VALUE = "Valeur inconnue : ce filtre est ignoré."
-
-
-def any_choice(label: str) -> list[tuple[str, str]]:
-    return [("", label)]
-
-
-class FilterForm(FlaskForm):
-    """A GET filter form: no CSRF token; an unknown value is ignored and flagged in French."""
-
-    class Meta:
-        csrf = False
-
-    def choice(self, name: str) -> str | None:
-        field = self[name]
-        if not field.data:
-            return None
-        if field.data in {value for value, _label in field.choices}:
-            return field.data
-        field.errors = [UNKNOWN_VALUE]
-        return None
-
-    def value(self, field: Field) -> str | bool | None:
-        """The field's usable value: a known choice, a checkbox state, or trimmed text."""
-        if isinstance(field, SelectField):
-            return self.choice(field.name)
-        if isinstance(field, BooleanField):
-            return bool(field.data)
-        return (field.data or "").strip()[:MAX_QUERY_LENGTH]
-
-    def query_args(self) -> dict[str, str]:
-        """The valid, non-empty filters, to keep them in pagination links."""
-        values = {field.name: self.value(field) for field in self}
-        return {name: "y" if value is True else value for name, value in values.items() if value}
+from app.services.directory import OrganisationFilters, ReferenceChoices
 
 
 class OrganisationFilterForm(FilterForm):

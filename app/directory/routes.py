@@ -2,8 +2,8 @@ from flask import current_app, render_template, request
 
 from app.directory import bp
 from app.directory.forms import OrganisationFilterForm
-from app.directory.htmx import render_filtered
 from app.extensions import db
+from app.htmx import render_filtered
 from app.services.directory import get_organisation, reference_choices, search_organisations
 from app.services.postings import published_postings_of
 

@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from app.access import get_or_404, is_member, member_organisation_ids, require_member
 from app.extensions import db
+from app.htmx import render_filtered, wants_partial
 from app.matches import bp
 from app.services.match_actions import NotAllowed, apply_action, supplier_of
 from app.services.matching import partners_for, refresh_matches
@@ -19,8 +20,8 @@ def for_need(need_id: int):
     if posting.direction != "need" or posting.status != "published":
         abort(404)
     matches = refresh_matches(db.session, posting)
-    template = "partials/match_list.html" if request.headers.get("HX-Request") else "matches/need.html"
-    return render_template(template, posting=posting, matches=matches, side="buyer")
+    return render_filtered("matches/need.html", "partials/match_list.html",
+                           posting=posting, matches=matches, side="buyer")
 
 
 @bp.post("/<int:match_id>/<action>")
@@ -35,7 +36,7 @@ def act(match_id: int, action: str):
         return redirect(url_for("messages.new", organisation_id=supplier_of(match).id,
                                 posting_id=match.need_id))
     side = "buyer" if is_member(match.need.organisation_id) else "supplier"
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         return render_template("partials/match_card.html", match=match, side=side)
     return redirect(request.referrer or url_for("dashboard.index"))
 

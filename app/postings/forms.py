@@ -4,7 +4,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField, SearchField, SelectField
 from wtforms.validators import Optional
 
-from app.directory.forms import FilterForm, any_choice
+from app.forms import FilterForm, any_choice
 from app.labels import DIRECTIONS, POSTING_TYPES
 from app.services.directory import ReferenceChoices
 from app.services.postings import PostingFilters

@@ -1,8 +1,8 @@
 from flask import current_app, render_template, request
 
 from app.access import is_member
-from app.directory.htmx import render_filtered
 from app.extensions import db
+from app.htmx import render_filtered
 from app.postings import bp
 from app.postings.forms import PostingFilterForm
 from app.services.directory import reference_choices
@@ -21,4 +21,5 @@ def index():
 @bp.get("/<int:id>")
 def show(id: int):
     posting = get_posting(db.session, id, is_member)
-    return render_template("postings/show.html", posting=posting)
+    return render_template("postings/show.html", posting=posting,
+                           owner_view=is_member(posting.organisation_id))

@@ -1,42 +1,38 @@
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import SearchField, SelectField, SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, SearchField, SelectField
+from wtforms.validators import Optional
 
+from app.forms import FilterForm
 from app.labels import DIRECTIONS, FLAGS, POSTING_TYPES
-from models import Commune, Filiere, LegalForm
+from app.services.directory import ReferenceChoices
 
 ANY = ("", "Toutes")
+SCOPES = [("organisations", "Organisations"), ("annonces", "Besoins et offres")]
+STATES = [("open", "Ouvertes"), ("closed", "Closes"), ("all", "Toutes")]
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class SearchForm(FilterForm):
+    """One search box with the directory's and the postings' filters."""
 
+    q = SearchField("Rechercher", validators=[Optional()])
+    sur = SelectField("Chercher parmi", choices=SCOPES, validate_choice=False)
+    filiere = SelectField("Filière", validate_choice=False)
+    commune = SelectField("Commune", validate_choice=False)
+    forme = SelectField("Forme juridique", validate_choice=False)
+    esus = BooleanField(FLAGS["esus"])
+    siae = BooleanField(FLAGS["siae"])
+    ea_esat = BooleanField(FLAGS["ea_esat"])
+    qpv = BooleanField(FLAGS["qpv"])
+    type = SelectField("Type d'annonce", choices=[("", "Tous"), *POSTING_TYPES.items()],
+                       validate_choice=False)
+    sens = SelectField("Sens", choices=[("", "Besoins et offres"), *DIRECTIONS.items()],
+                       validate_choice=False)
+    statut = SelectField("État", choices=STATES, validate_choice=False)
 
-class SearchForm(FlaskForm):
-    """GET form: shareable URLs, no CSRF token (it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-    q = SearchField("Rechercher")
-    sur = SelectField("Chercher parmi", choices=[("organisations", "Organisations"),
-                                                 ("annonces", "Besoins et offres")])
-    filiere = SelectField("Filière")
-    commune = SelectField("Commune")
-    forme = SelectField("Forme juridique")
-    drapeaux = CheckboxesField("Statuts", choices=list(FLAGS.items()))
-    type = SelectField("Type d'annonce", choices=[("", "Tous"), *POSTING_TYPES.items()])
-    sens = SelectField("Sens", choices=[("", "Besoins et offres"), *DIRECTIONS.items()])
-    statut = SelectField("État", choices=[("open", "Ouvertes"), ("closed", "Closes"),
-                                          ("all", "Toutes")])
-
-    def load_choices(self, session) -> None:
-        self.filiere.choices = [ANY, *session.execute(
-            select(Filiere.id, Filiere.name).order_by(Filiere.position))]
-        self.commune.choices = [ANY, *session.execute(
-            select(Commune.insee, Commune.name).where(Commune.in_metropole)
-            .order_by(Commune.name))]
-        self.forme.choices = [ANY, *session.execute(
-            select(LegalForm.code, LegalForm.label).order_by(LegalForm.position))]
+    @classmethod
+    def from_args(cls, args: MultiDict, choices: ReferenceChoices) -> "SearchForm":
+        form = cls(formdata=args)
+        form.filiere.choices = [ANY, *((f.id, f.name) for f in choices.filieres)]
+        form.commune.choices = [ANY, *((c.insee, c.name) for c in choices.communes)]
+        form.forme.choices = [ANY, *((lf.code, lf.label) for lf in choices.legal_forms)]
+        return form

@@ -1,32 +1,31 @@
 """One search box over organisations and postings, live with htmx, shareable URLs."""
 
-from flask import current_app, render_template, request
+from flask import current_app, request
 
 from app.extensions import db
+from app.htmx import render_filtered
 from app.search import bp
 from app.search.forms import SearchForm
+from app.services.directory import reference_choices
 from app.services.search import SearchQuery, run_search
 
 
 def _query(form: SearchForm) -> SearchQuery:
     return SearchQuery(
-        text=form.q.data or "", scope=form.sur.data or "organisations",
-        filieres=[form.filiere.data] if form.filiere.data else [],
-        commune=form.commune.data or "", legal_form=form.forme.data or "",
-        flags=form.drapeaux.data or [], posting_type=form.type.data or "",
-        direction=form.sens.data or "", status=form.statut.data or "open",
-        page=request.args.get("page", 1, type=int),
+        text=form.value(form.q), scope=form.choice("sur") or "organisations",
+        filieres=[f for f in [form.choice("filiere")] if f],
+        commune=form.choice("commune") or "", legal_form=form.choice("forme") or "",
+        flags=[flag for flag in ("esus", "siae", "ea_esat", "qpv") if form[flag].data],
+        posting_type=form.choice("type") or "", direction=form.choice("sens") or "",
+        status=form.choice("statut") or "open",
+        page=max(1, request.args.get("page", 1, type=int)),
     )
 
 
 @bp.get("/")
 def index():
-    form = SearchForm(request.args)
-    form.load_choices(db.session)
-    valid = form.validate()
-    query = _query(form) if valid else SearchQuery()
+    form = SearchForm.from_args(request.args, reference_choices(db.session))
+    query = _query(form)
     page = run_search(db.session, query, current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items(multi=False) if k != "page"}
-    args["drapeaux"] = request.args.getlist("drapeaux")
-    template = "partials/search_results.html" if request.headers.get("HX-Request") else "search/index.html"
-    return render_template(template, form=form, page=page, query=query, args=args)
+    return render_filtered("search/index.html", "partials/search_results.html",
+                           form=form, page=page, query=query, args=form.query_args())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from textwrap import shorten
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -68,7 +69,8 @@ def notify(session: Session, organisation: Organisation, kind: str, text: str, u
     elif frequency == "immediate":
         settings = settings or _settings
         body = _notification_body(settings, [notification])
-        if send_to_members(session, organisation, f"Essaim · {organisation.name}", body, settings):
+        subject = f"Essaim · {shorten(text, 90, placeholder='…')}"
+        if send_to_members(session, organisation, subject, body, settings):
             notification.emailed_at = datetime.now(UTC)
     session.flush()
     return notification
@@ -138,10 +140,8 @@ def _notification_body(settings: MailSettings, notifications: list[Notification]
     return "\n".join(lines)
 
 
-def send_weekly_digests(session: Session, settings: MailSettings | None = None,
-                        now: datetime | None = None) -> int:
-    """One digest e-mail per weekly organisation with pending notifications; returns how many."""
-    settings, now = settings or _settings, now or datetime.now(UTC)
+def _pending_weekly(session: Session) -> dict[int, list[Notification]]:
+    """Notifications awaiting the digest, by organisation (weekly organisations only)."""
     pending = session.scalars(
         select(Notification).join(Organisation, Organisation.id == Notification.organisation_id)
         .where(Organisation.alert_frequency == "weekly", Notification.emailed_at.is_(None))
@@ -149,8 +149,15 @@ def send_weekly_digests(session: Session, settings: MailSettings | None = None,
     by_organisation: dict[int, list[Notification]] = defaultdict(list)
     for notification in pending:
         by_organisation[notification.organisation_id].append(notification)
+    return by_organisation
+
+
+def send_weekly_digests(session: Session, settings: MailSettings | None = None,
+                        now: datetime | None = None) -> int:
+    """One digest e-mail per weekly organisation with pending notifications; returns how many."""
+    settings, now = settings or _settings, now or datetime.now(UTC)
     sent = 0
-    for organisation_id, notifications in by_organisation.items():
+    for organisation_id, notifications in _pending_weekly(session).items():
         organisation = session.get(Organisation, organisation_id)
         subject = (f"Essaim · {organisation.name} · "
                    f"{len(notifications)} nouveauté(s) cette semaine")

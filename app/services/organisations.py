@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.services.events import organisation_saved
 from models import Commune, Filiere, LegalForm, Membership, Organisation, User, ValidationError
 from models.validators import normalise_siret, siret_error
 
@@ -103,6 +104,13 @@ def create_organisation(session: Session, data: OrganisationData,
     return organisation
 
 
+def onboard_organisation(session: Session, data: OrganisationData, owner: User) -> Organisation:
+    """A user registers their organisation and becomes its owner; matching hears about it."""
+    organisation = create_organisation(session, data, owner)
+    organisation_saved(session, organisation)
+    return organisation
+
+
 def update_organisation(session: Session, organisation: Organisation,
                         data: OrganisationData) -> Organisation:
     """Edit the profile; a SIRET already used by another organisation is refused."""
@@ -113,6 +121,7 @@ def update_organisation(session: Session, organisation: Organisation,
     organisation.siret = data.siret
     apply_data(session, organisation, data)
     session.flush()
+    organisation_saved(session, organisation)
     return organisation
 
 

@@ -27,7 +27,7 @@ def _lot_reason(problem: Problem, li: int, holder: int, members: set[int]) -> st
     if best_f <= fit:
         return f"{lot_name(problem.tender, li)} (adéquation {fr_num(fit)}, la meilleure)"
     why = ("déjà mobilisé sur d'autres lots" if best_i in members
-           else "non retenu pour limiter le nombre de membres et les distances")
+           else "non retenu ici : nombre de membres, distances ou diversité des propositions")
     return (f"{lot_name(problem.tender, li)} (adéquation {fr_num(fit)} ; meilleure "
             f"{fr_num(best_f)} chez {problem.pool[best_i].name}, {why})")
 
@@ -109,8 +109,8 @@ def explain(problem: Problem, members: Sequence[Member],
 
 def uncovered_message(tender: Tender, lots: Sequence[Lot]) -> str:
     names = ", ".join(lot_name(tender, tender.lots.index(lot)) for lot in lots)
-    return (f"Aucun groupement possible : personne ne peut couvrir {names} "
-            "(adéquation insuffisante ou structure non éligible au lot réservé).")
+    return (f"Aucun groupement possible : aucune structure ne peut couvrir {names} "
+            "(adéquation insuffisante, ou structure non éligible à la réservation).")
 
 
 NO_SOCIAL_MESSAGE = ("Aucun groupement possible : la clause sociale exige une SIAE ou une "

@@ -1,0 +1,1 @@
+from app.opendata import bp  # noqa: F401

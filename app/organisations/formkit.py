@@ -1,0 +1,96 @@
+"""Form building blocks shared by the write-side blueprints: French WTForms messages, checkbox
+lists, amounts typed the French way (« 12 000,50 »), and the validate-write-commit step."""
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, Form, SelectMultipleField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from app.extensions import db
+from app.forms import apply_errors
+from models import ValidationError
+
+T = TypeVar("T")
+FRENCH = ("fr_FR", "fr")
+REQUIRED = "Ce champ est obligatoire."
+
+
+class FrenchMeta(DefaultMeta):
+    locales = FRENCH
+
+
+class FrenchForm(FlaskForm):
+    """A FlaskForm whose built-in messages (« N'est pas un entier valide. ») are in French."""
+
+    class Meta:
+        locales = FRENCH
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+class FrenchSubForm(Form):
+    """A sub-form (FormField rows): no CSRF token of its own, French messages."""
+
+    Meta = FrenchMeta
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EuroField(DecimalField):
+    """Accepts « 12 000,50 », « 12000.5 » or « 12 000 € » (a text input: number inputs refuse
+    the French spaces and commas)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].replace("€", "").replace("\u00a0", "").replace(" ", "")
+        try:
+            self.data = Decimal(text.replace(",", "."))
+        except InvalidOperation as error:
+            self.data = None
+            raise ValueError("Montant invalide : saisissez un nombre, par exemple 12 000,50.") \
+                from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format(self.data, "f")
+
+
+def required() -> DataRequired:
+    return DataRequired(REQUIRED)
+
+
+def optional() -> Optional:
+    return Optional()
+
+
+def submit(form: FlaskForm, write: Callable[[], T]) -> tuple[bool, T | None]:
+    """Validate the posted form, run the write service and commit; a rule the service refuses
+    is shown next to its field. Returns (saved, what `write` returned)."""
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = write()
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return False, None
+    return True, result

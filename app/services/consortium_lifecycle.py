@@ -1,0 +1,174 @@
+"""Life of a groupement once formed: invitations and answers, roles and lots, and the status
+rules (forming → complete → submitted, complete → forming to edit again)."""
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.consortia import (
+    ROLES,
+    NotAllowed,
+    Viewer,
+    consortium_url,
+    notify_invited,
+    places,
+    require_forming,
+    require_manager,
+)
+from app.services.consortium_proposals import MEMBER_KINDS
+from app.services.notify import notify
+from models import Consortium, ConsortiumMember, Organisation, ValidationError
+from models.validators import normalise_siret
+
+SIRET = re.compile(r"\d{14}")
+
+
+def find_organisation(session: Session, text: str) -> Organisation | None:
+    """An organisation from what the invite field holds: a SIRET, an id, or its exact name."""
+    text = (text or "").strip()
+    digits = SIRET.search(text.replace(" ", ""))
+    if digits:
+        return session.scalar(select(Organisation).where(
+            Organisation.siret == normalise_siret(digits.group())))
+    if text.isdigit():
+        return session.get(Organisation, int(text))
+    return session.scalars(select(Organisation).where(
+        func.lower(Organisation.name) == text.lower()).order_by(Organisation.id)).first()
+
+
+def invite(session: Session, consortium: Consortium, invitee: Organisation | None,
+           viewer: Viewer, by: Organisation) -> ConsortiumMember:
+    """Invite an organisation (again, if it had declined); it is notified and e-mailed."""
+    require_manager(consortium, viewer)
+    require_forming(consortium)
+    if invitee is None:
+        raise ValidationError("Organisation introuvable : indiquez son SIRET, son numéro ou "
+                              "choisissez-la dans la liste.", "organisation")
+    if invitee.kind not in MEMBER_KINDS or invitee.id == consortium.posting.organisation_id:
+        raise ValidationError("Seuls un acteur de l'ESS ou une entreprise (autre que "
+                              "l'acheteur) peuvent rejoindre un groupement.", "organisation")
+    member = next((m for m in consortium.members if m.organisation_id == invitee.id), None)
+    if member is not None and member.invitation_status != "declined":
+        raise ValidationError(f"{invitee.name} fait déjà partie du groupement.", "organisation")
+    if member is None:
+        member = ConsortiumMember(organisation_id=invitee.id, role="co_contractor",
+                                  lot_numbers=[])
+        consortium.members.append(member)
+    member.invitation_status = "invited"
+    session.flush()
+    notify_invited(session, consortium, invitee, by)
+    session.commit()
+    return member
+
+
+def answer(session: Session, consortium: Consortium, organisation_id: int, accept: bool,
+           viewer: Viewer) -> ConsortiumMember:
+    """The invited organisation accepts or declines; the creator is told."""
+    member = next((m for m in consortium.members if m.organisation_id == organisation_id), None)
+    if member is None or organisation_id not in viewer.organisation_ids:
+        raise NotAllowed("answer")
+    require_forming(consortium)
+    if member.invitation_status != "invited":
+        raise ValidationError("Cette invitation a déjà reçu une réponse.", "invitation_status")
+    member.invitation_status = "accepted" if accept else "declined"
+    if not accept:
+        member.lot_numbers = []
+    verb = "accepte" if accept else "décline"
+    notify(session, consortium.created_by, "consortium_answer",
+           f"{member.organisation.name} {verb} l'invitation au groupement « {consortium.name} ».",
+           consortium_url(consortium))
+    session.commit()
+    return member
+
+
+def lot_numbers(consortium: Consortium) -> list[int]:
+    return [lot.number for lot in consortium.posting.lots] if consortium.posting else []
+
+
+def set_member(session: Session, consortium: Consortium, member: ConsortiumMember, role: str,
+               lots: list[int], viewer: Viewer) -> ConsortiumMember:
+    """Set a member's role and lots (lots must be the tender's)."""
+    require_manager(consortium, viewer)
+    require_forming(consortium)
+    if role not in ROLES:
+        raise ValidationError("Rôle inconnu.", "role")
+    unknown = sorted(set(lots) - set(lot_numbers(consortium)))
+    if unknown:
+        raise ValidationError(f"Lot(s) inconnu(s) pour ce marché : {unknown}.", "lots")
+    member.role, member.lot_numbers = role, sorted(set(lots))
+    session.commit()
+    return member
+
+
+def remove_member(session: Session, consortium: Consortium, member: ConsortiumMember,
+                  viewer: Viewer) -> None:
+    require_manager(consortium, viewer)
+    require_forming(consortium)
+    if member.organisation_id == consortium.created_by_id:
+        raise ValidationError("Le créateur du groupement ne peut pas en être retiré.", "member")
+    consortium.members.remove(member)
+    session.commit()
+
+
+# -- status -------------------------------------------------------------------------------------
+def completeness_errors(consortium: Consortium) -> list[str]:
+    """Why a groupement cannot be declared complete yet (empty list: it can)."""
+    accepted = [m for m in consortium.members if m.invitation_status == "accepted"]
+    errors = []
+    pending = [m.organisation.name for m in consortium.members
+               if m.invitation_status == "invited"]
+    if pending:
+        errors.append("Invitations sans réponse : " + ", ".join(pending) + ".")
+    if len(accepted) < 2:
+        errors.append("Un groupement réunit au moins deux organisations ayant accepté.")
+    leads = [m for m in accepted if m.role == "lead"]
+    if len(leads) != 1:
+        errors.append(f"Il faut exactement un mandataire parmi les membres ayant accepté "
+                      f"({len(leads)} actuellement).")
+    covered = {n for m in accepted for n in m.lot_numbers}
+    lots = consortium.posting.lots if consortium.posting else []
+    missing = [lot for lot in lots if lot.number not in covered]
+    if missing:
+        errors.append("Lots sans titulaire : " + ", ".join(
+            f"lot {lot.number} « {lot.title} »" for lot in missing) + ".")
+    return errors
+
+
+def mark_complete(session: Session, consortium: Consortium, viewer: Viewer) -> None:
+    require_manager(consortium, viewer)
+    require_forming(consortium)
+    errors = completeness_errors(consortium)
+    if errors:
+        raise ValidationError("Le groupement n'est pas complet. " + " ".join(errors), "status")
+    consortium.status = "complete"
+    session.commit()
+
+
+def reopen(session: Session, consortium: Consortium, viewer: Viewer) -> None:
+    require_manager(consortium, viewer)
+    if consortium.status != "complete":
+        raise ValidationError("Seul un groupement complet (non déposé) peut être rouvert.",
+                              "status")
+    consortium.status = "forming"
+    session.commit()
+
+
+def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
+    """Declare the bid submitted: the buyer and every member are told."""
+    require_manager(consortium, viewer)
+    if consortium.status != "complete":
+        raise ValidationError("Déclarez d'abord le groupement complet.", "status")
+    posting = consortium.posting
+    if posting is None or not posting.is_open:
+        raise ValidationError("Ce besoin n'accepte plus de candidatures.", "status")
+    consortium.status = "submitted"
+    notify(session, posting.organisation, "consortium_submitted",
+           f"Le groupement « {consortium.name} » a candidaté à « {posting.title} ».",
+           consortium_url(consortium))
+    for member in places(consortium):
+        if member.organisation_id != consortium.created_by_id:
+            notify(session, member.organisation, "consortium_submitted",
+                   f"Le groupement « {consortium.name} » a déposé sa candidature.",
+                   consortium_url(consortium))
+    session.commit()

@@ -1,0 +1,75 @@
+"""Contact threads between two organisations, optionally about a posting."""
+
+from collections.abc import Callable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.services.notify import notify
+from models import Message, Organisation, Posting, Thread, User, ValidationError
+
+MAX_BODY = 5000
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError("Le message ne peut pas être vide.", "body")
+    if len(body) > MAX_BODY:
+        raise ValidationError(f"Le message est trop long ({MAX_BODY} caractères au plus).", "body")
+    return body
+
+
+def find_thread(session: Session, sender_id: int, recipient_id: int,
+                posting_id: int | None) -> Thread | None:
+    """The thread these two organisations already have about this posting (either way round)."""
+    pair = or_((Thread.initiator_id == sender_id) & (Thread.recipient_id == recipient_id),
+               (Thread.initiator_id == recipient_id) & (Thread.recipient_id == sender_id))
+    about = Thread.posting_id.is_(None) if posting_id is None else Thread.posting_id == posting_id
+    return session.scalars(select(Thread).where(pair, about).order_by(Thread.id)).first()
+
+
+def start_thread(session: Session, sender: Organisation, user: User, recipient: Organisation,
+                 subject: str, body: str, posting: Posting | None,
+                 link: Callable[[Thread], str]) -> Thread:
+    """Write to another organisation; an existing thread on the same subject is continued."""
+    if sender.id == recipient.id:
+        raise ValidationError("Vous ne pouvez pas écrire à votre propre organisation.")
+    body = _clean_body(body)
+    thread = find_thread(session, sender.id, recipient.id, posting.id if posting else None)
+    if thread is None:
+        subject = (subject or "").strip() or (posting.title if posting else "Prise de contact")
+        thread = Thread(subject=subject[:200], posting=posting, initiator=sender,
+                        recipient=recipient)
+        session.add(thread)
+        session.flush()  # ids are needed to tell the two sides apart
+    reply(session, thread, sender, user, body, link)
+    return thread
+
+
+def reply(session: Session, thread: Thread, sender: Organisation, user: User, body: str,
+          link: Callable[[Thread], str]) -> Message:
+    """Add a message; the other side is notified."""
+    if not thread.involves(sender.id):
+        raise ValidationError("Votre organisation ne participe pas à cette conversation.")
+    message = Message(thread=thread, sender_organisation=sender, sender_user=user,
+                      body=_clean_body(body))
+    session.add(message)
+    session.flush()
+    other = other_side(thread, sender.id)
+    notify(session, other, "message",
+           f"Nouveau message de {sender.name} : « {thread.subject} ».", link(thread))
+    return message
+
+
+def other_side(thread: Thread, organisation_id: int) -> Organisation:
+    return thread.recipient if thread.initiator_id == organisation_id else thread.initiator
+
+
+def threads_of(session: Session, organisation_ids: set[int]) -> list[Thread]:
+    """Threads any of these organisations takes part in, most recently active first."""
+    if not organisation_ids:
+        return []
+    return list(session.scalars(select(Thread).where(or_(
+        Thread.initiator_id.in_(organisation_ids), Thread.recipient_id.in_(organisation_ids)))
+        .order_by(Thread.updated_at.desc(), Thread.id.desc())))

@@ -1,0 +1,154 @@
+"""Publishing needs and offers: create, edit, publish a draft, close with a reason.
+
+Field rules live in the forms and the model (`Posting.check`); this module adds those that
+need the database (commune, CPV codes) or the moment of publication (deadline).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.events import posting_saved
+from app.services.organisations import get_commune
+from models import CpvCode, Filiere, Lever, Lot, Organisation, Posting, ValidationError
+
+CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
+USER_CLOSE_REASONS = ("awarded", "cancelled")  # « expired » is set by the expiry job only
+SCALARS = ("direction", "type", "title", "description", "max_km", "budget_min", "budget_max",
+           "deadline", "reserved", "insertion_hours")
+
+
+@dataclass
+class LotData:
+    title: str
+    description: str = ""
+    estimated_amount: Decimal | None = None
+
+
+@dataclass
+class PostingData:
+    """What a user submits for a need or an offer."""
+
+    direction: str
+    type: str
+    title: str
+    commune_insee: str
+    description: str = ""
+    max_km: float | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    deadline: date | None = None
+    reserved: str = "none"
+    insertion_hours: int | None = None
+    filiere_ids: list[str] = field(default_factory=list)
+    lever_ids: list[str] = field(default_factory=list)
+    cpv_codes: str = ""
+    lots: list[LotData] = field(default_factory=list)
+
+    @classmethod
+    def from_posting(cls, posting: Posting) -> "PostingData":
+        """The current values, to pre-fill the edit form."""
+        return cls(
+            **{name: getattr(posting, name) for name in SCALARS},
+            commune_insee=posting.commune_insee,
+            filiere_ids=[f.id for f in posting.filieres],
+            lever_ids=[lever.id for lever in posting.levers],
+            cpv_codes=", ".join(code.code for code in posting.cpv_codes),
+            lots=[LotData(lot.title, lot.description, lot.estimated_amount)
+                  for lot in posting.lots],
+        )
+
+
+def parse_cpv_codes(session: Session, text: str) -> list[CpvCode]:
+    """Comma-separated CPV codes, with or without their check digit (45000000-7)."""
+    codes: dict[str, CpvCode] = {}
+    for typed in filter(None, (part.strip() for part in re.split(r"[,;\s]+", text or ""))):
+        match = CPV_RE.match(typed)
+        if match is None:
+            raise ValidationError(f"Code CPV mal formé : « {typed} » (8 chiffres, par exemple "
+                                  "45000000 ou 45000000-7).", "cpv_codes")
+        row = session.get(CpvCode, match.group(1))
+        if row is None:
+            raise ValidationError(f"Code CPV inconnu : « {typed} ».", "cpv_codes")
+        codes[row.code] = row
+    return list(codes.values())
+
+
+def check_publishable(data_deadline: date | None, today: date | None = None) -> None:
+    """A published posting's deadline lies in the future."""
+    if data_deadline is not None and data_deadline <= (today or date.today()):
+        raise ValidationError("Pour publier, la date limite doit être postérieure à aujourd'hui.",
+                              "deadline")
+
+
+def _check_data(data: PostingData) -> None:
+    if data.type == "tender" and data.direction != "need":
+        raise ValidationError("Un appel d'offres est forcément un besoin.", "type")
+    if any(not lot.title.strip() for lot in data.lots):
+        raise ValidationError("Chaque lot doit avoir un titre.", "lots")
+
+
+def _apply(session: Session, posting: Posting, data: PostingData) -> None:
+    with session.no_autoflush:  # half-applied data must not be checked by an early flush
+        posting.commune = get_commune(session, data.commune_insee)
+        for name in SCALARS:
+            setattr(posting, name, getattr(data, name))
+        posting.filieres = list(session.scalars(
+            select(Filiere).where(Filiere.id.in_(data.filiere_ids))))
+        posting.levers = list(session.scalars(select(Lever).where(Lever.id.in_(data.lever_ids))))
+        posting.cpv_codes = parse_cpv_codes(session, data.cpv_codes)
+        posting.lots = [Lot(number=number, title=lot.title.strip(), description=lot.description,
+                            estimated_amount=lot.estimated_amount)
+                        for number, lot in enumerate(data.lots, start=1)]
+        posting.check()
+
+
+def save_posting(session: Session, organisation: Organisation, data: PostingData,
+                 posting: Posting | None = None, publish: bool = False,
+                 today: date | None = None) -> Posting:
+    """Create or edit a posting of `organisation`; publish it at once when asked."""
+    if posting is not None and posting.status == "closed":
+        raise ValidationError("Une annonce close ne peut plus être modifiée.")
+    _check_data(data)
+    posting = posting or Posting(organisation=organisation, status="draft")
+    newly_published = publish and posting.status == "draft"
+    if newly_published or posting.status == "published":
+        check_publishable(data.deadline, today)
+    _apply(session, posting, data)
+    if newly_published:
+        posting.publish()
+    session.add(posting)
+    session.flush()
+    posting_saved(session, posting, newly_published=newly_published)
+    return posting
+
+
+def publish_posting(session: Session, posting: Posting, today: date | None = None) -> None:
+    """Publish a draft."""
+    if posting.status != "draft":
+        raise ValidationError("Seule une annonce en brouillon peut être publiée.")
+    check_publishable(posting.deadline, today)
+    posting.publish()
+    session.flush()
+    posting_saved(session, posting, newly_published=True)
+
+
+def close_posting(session: Session, posting: Posting, reason: str) -> None:
+    """Close a published posting as awarded or cancelled."""
+    if reason not in USER_CLOSE_REASONS:
+        raise ValidationError("Choisissez un motif : attribuée ou annulée.", "reason")
+    if posting.status != "published":
+        raise ValidationError("Seule une annonce publiée peut être close.")
+    posting.close(reason)
+    session.flush()
+    posting_saved(session, posting)
+
+
+def postings_of(session: Session, organisation_id: int) -> list[Posting]:
+    """All the postings of an organisation, drafts included, newest first."""
+    return list(session.scalars(select(Posting).where(
+        Posting.organisation_id == organisation_id).order_by(Posting.id.desc())))
