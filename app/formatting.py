@@ -22,7 +22,8 @@ def french_date(value: date | datetime | None, style: str = "long") -> str:
 def euros(value) -> str:
     if value is None:
         return ""
-    return format_currency(value, "EUR", locale=LOCALE, format="#,##0\u00a0¤", currency_digits=False)
+    return format_currency(value, "EUR", locale=LOCALE, format="#,##0\u00a0¤",
+                           currency_digits=False)
 
 
 def number(value) -> str:

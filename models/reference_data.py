@@ -7,15 +7,17 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from models.base import Base
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAINT_PREFIXES = {"ST": "Saint", "STE": "Sainte"}
 ARTICLES = {"LE", "LA", "LES", "L"}
-CONNECTORS = {"SUR", "SOUS", "EN", "DE", "DU", "DES", "LA", "LE", "LES", "ET", "AUX", "AU", "L", "D"}
+CONNECTORS = {"SUR", "SOUS", "EN", "DE", "DU", "DES", "LA", "LE", "LES", "ET", "AUX", "AU",
+              "L", "D"}
 
 
 def read_csv(name: str, data_dir: Path = DATA_DIR) -> Iterator[dict[str, str]]:
@@ -28,7 +30,8 @@ def display_name(laposte_name: str) -> str:
     words = laposte_name.split()
     article = words.pop(0).capitalize() if len(words) > 1 and words[0] in ARTICLES else None
     named = [
-        word.lower() if index and word in CONNECTORS else SAINT_PREFIXES.get(word, word.capitalize())
+        word.lower() if index and word in CONNECTORS
+        else SAINT_PREFIXES.get(word, word.capitalize())
         for index, word in enumerate(words)
     ]
     name = "-".join(named)
@@ -42,7 +45,8 @@ def _float(value: str) -> float | None:
 
 
 def commune_rows(data_dir: Path = DATA_DIR) -> list[dict]:
-    metropole = {row["code_insee"]: row for row in read_csv("nantes_metropole_communes.csv", data_dir)}
+    metropole = {row["code_insee"]: row
+                 for row in read_csv("nantes_metropole_communes.csv", data_dir)}
     rows = []
     for row in read_csv("communes_france_laposte2020.csv", data_dir):
         official = metropole.get(row["code_insee"])
@@ -105,3 +109,16 @@ def reference_counts(session: Session) -> dict[str, int]:
         model.__tablename__: session.scalar(select(func.count()).select_from(model))
         for model, _ in LOADERS
     }
+
+
+def reference_tables() -> set[str]:
+    return {model.__tablename__ for model, _ in LOADERS}
+
+
+def empty_user_tables(engine: Engine) -> None:
+    """Delete every row that is not reference data (tests and resets)."""
+    keep = reference_tables()
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in keep:
+                connection.execute(delete(table))

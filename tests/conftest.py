@@ -7,15 +7,12 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import delete
 
-from models import Base
-from models.reference_data import load_reference_data
+from models.reference_data import empty_user_tables, load_reference_data
 from models.session import make_engine, make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-REFERENCE_TABLES = {"filieres", "levers", "legal_forms", "communes", "cpv_codes"}
 
 
 def migrate(engine) -> None:
@@ -41,13 +38,6 @@ def engine(database_url):
         load_reference_data(session)
     yield engine
     engine.dispose()
-
-
-def empty_user_tables(engine) -> None:
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in REFERENCE_TABLES:
-                connection.execute(delete(table))
 
 
 @pytest.fixture

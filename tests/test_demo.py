@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from conftest import empty_user_tables
 from sqlalchemy import func, select
 
 from app.services.accounts import authenticate
@@ -27,6 +26,7 @@ from models import (
     User,
 )
 from models.posting import POSTING_TYPES
+from models.reference_data import empty_user_tables
 from models.session import make_session_factory
 from models.validators import siret_error
 

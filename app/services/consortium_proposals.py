@@ -69,8 +69,9 @@ class ProposalSet:
     chain: ChainTemplate | None = None
     network: str | None = None
 
-    def organisation(self, candidate_id: str) -> Organisation:
-        return self.organisations[int(candidate_id)]
+    def organisation(self, candidate_id: str) -> Organisation | None:
+        """None if it was deleted since the answer was cached."""
+        return self.organisations.get(int(candidate_id))
 
     def lot_label(self, lot_id: str) -> str:
         index = next(i for i, lot in enumerate(self.tender.lots) if lot.id == lot_id)
