@@ -3,7 +3,8 @@
 from flask import Flask
 
 from app.config import Config
-from app.extensions import csrf, db, htmx, limiter, login_manager
+from app.extensions import csrf, db, limiter, login_manager
+from app.extensions import htmx as htmx_extension  # `app.htmx` is a module of this package
 from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
@@ -32,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
-    htmx.init_app(app)
+    htmx_extension.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
 

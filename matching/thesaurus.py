@@ -61,6 +61,19 @@ def default_thesaurus() -> Thesaurus:
         return parse(handle)
 
 
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, str]:
+    """Concept → its first variant, the accented French word shown to users."""
+    labels = {}
+    with open(DATA / "thesaurus_fr.tsv", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("#"):
+                concept, _, variants = line.rstrip("\n").partition("\t")
+                labels[concept] = variants.split("|")[0].strip()
+    return labels
+
+
 def concept_label(token: str) -> str:
-    """Human label of a concept token (« ~reemploi » → « reemploi »)."""
-    return token.removeprefix(CONCEPT_PREFIX).replace("-", " ")
+    """Human label of a concept token (« ~reemploi » → « réemploi »)."""
+    concept = token.removeprefix(CONCEPT_PREFIX)
+    return _labels().get(concept) or concept.replace("-", " ")

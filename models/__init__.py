@@ -1,5 +1,6 @@
 """Essaim's data model: SQLAlchemy 2.0 typed models, one module per aggregate (no Flask here)."""
 
+from models.award import Award
 from models.base import Base, ValidationError
 from models.consortium import Consortium, ConsortiumMember
 from models.match import Match
@@ -13,5 +14,5 @@ from models.user import Membership, User
 __all__ = [
     "Base", "ValidationError", "Commune", "Consortium", "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
-    "Organisation", "Posting", "Thread", "User",
+    "Organisation", "Posting", "Thread", "User", "Award",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 
 from models.reference_data import empty_user_tables, load_reference_data
 from models.session import make_engine, make_session_factory
@@ -16,10 +17,14 @@ SHARED = ROOT.parent / "shared"
 
 
 def migrate(engine) -> None:
+    """Start from an empty schema (whatever an earlier run left) and apply every migration."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     config = Config(str(ROOT / "alembic.ini"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "base")
         command.upgrade(config, "head")
 
 

@@ -13,6 +13,9 @@ from matching.types import SearchFilters
 from models import Organisation, Posting
 
 SEARCH_DEPTH = 200  # hits fetched from the engine before the database filters
+# The dense retriever ranks every document, so the tail is noise: keep hits scoring at least
+# this share of the best one.
+RELATIVE_CUTOFF = 0.5
 
 
 @dataclass
@@ -64,6 +67,8 @@ def run_search(session: Session, query: SearchQuery, page_size: int) -> Page:
     searching_orgs = query.scope == "organisations"
     search = search_organisations if searching_orgs else search_postings
     suggestions = search(session, query.text, _engine_filters(query), SEARCH_DEPTH)
+    best = max((s.score for s in suggestions), default=0.0)
+    suggestions = [s for s in suggestions if s.score >= RELATIVE_CUTOFF * best]
     model, keep = (Organisation, _keep_organisation) if searching_orgs else (Posting, _keep_posting)
     wanted = [(parse_key(s.id)[1], s) for s in suggestions
               if parse_key(s.id)[0] in ("org", "post")]
