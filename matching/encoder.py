@@ -162,8 +162,9 @@ class CachedEncoder:
     """Wraps an encoder so that a text already seen is never encoded again.
 
     Keys are sha1(kind + text). Entries live in an in-memory LRU; when ``cache_dir`` is
-    given, new passage embeddings are also written there as .npz shards (queries are
-    transient and stay in memory), and shards are reloaded at start-up.
+    given, new embeddings are also written there as .npz shards, reloaded at start-up.
+    Queries are persisted too: a need's text is a query, encoded when it is published and
+    again on every page that shows its suggestions, often in another process.
     """
 
     def __init__(self, backend: Encoder, cache_dir: str | Path | None = None,
@@ -197,7 +198,7 @@ class CachedEncoder:
             with self._lock:
                 for key, vector in fresh.items():
                     self._remember(key, vector)
-            if self._store and kind == "passage":
+            if self._store:
                 self._store.append(fresh)
             found.update(fresh)
         if not keys:

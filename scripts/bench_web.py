@@ -57,6 +57,10 @@ def main() -> None:
     hx = {"HX-Request": "true"}
     for url in ("/", "/annuaire/?filiere=reemploi", "/annonces/"):
         report(url, timed(client, url, args.repeat))
+    started = time.perf_counter()
+    client.get(f"/suggestions/besoin/{needs[0]}", headers=hx)
+    elapsed = 1000 * (time.perf_counter() - started)
+    print(f"{'first suggestions after start (index load)':<45} {elapsed:7.1f} ms")
     per_need = max(1, args.repeat // 3)
     suggestion_times = [t for need in needs
                         for t in timed(client, f"/suggestions/besoin/{need}", per_need, hx)]

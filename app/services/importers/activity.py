@@ -18,7 +18,7 @@ def activity_text(naf: str, fallback_label: str = "") -> str:
     code = normalise_naf(naf)
     if not code:
         return ""
-    label = naf_labels().get(code) or fallback_label
+    label = (naf_labels().get(code) or fallback_label).rstrip(". ")
     return f"Activité principale (NAF {code}) : {label}." if label else f"Code NAF {code}."
 
 

@@ -164,14 +164,13 @@ class DecpImporter:
 
     def _values(self, line: int, record: DecpRecord, buyer: Organisation, place: Place,
                 notified: date | None, amount) -> dict:
-        published = self._date(line, record.date_publication, "date de publication invalide")
         codes = self._cpv_codes(line, record.cpv)
         filiere_ids = sorted({f for code in codes for f in filieres_for_cpv(code.code)})
         return {
             "title": _title(record.objet), "description": _description(record, notified),
             "commune_insee": place.insee if place.precise else buyer.commune_insee,
             "budget_max": amount, "closed_at": _instant(notified),
-            "published_at": _instant(published or notified), "cpv_codes": codes,
+            "published_at": _instant(notified), "cpv_codes": codes,
             "filieres": [self.session.get(Filiere, f) for f in filiere_ids],
         }
 

@@ -50,15 +50,19 @@ def kind_for(family: str | None, default: str = "ess") -> str:
     return FAMILY_KINDS.get(family or "", default)
 
 
+COMMUNE_WORDS = ("VILLE ", "COMMUNE ", "MAIRIE ")
+GROUPING_WORDS = ("COMMUNAUTE", "AGGLOMERATION", "METROPOLE", "SYNDICAT")
+
+
 def public_legal_form(siret: str, name: str) -> str | None:
-    """A buyer's legal form from its SIREN (21… commune, 24…/25… groupings) and its name."""
+    """A buyer's legal form from its name and SIREN (21… communes, 24…/25… groupings, 2…
+    other public bodies; communes nouvelles have 200… SIRENs, hence the name first)."""
     folded = fold(name or "").upper()
     if "HABITAT" in folded or "LOGEMENT" in folded:
         return "bailleur_social"
-    if siret.startswith("21"):
+    if folded.startswith(COMMUNE_WORDS) or siret.startswith("21"):
         return "commune"
-    if siret.startswith(("24", "25")):
+    if siret.startswith(("24", "25")) or (
+            siret.startswith("2") and any(word in folded for word in GROUPING_WORDS)):
         return "epci"
-    if siret.startswith("2"):
-        return "etablissement_public"
-    return None
+    return "etablissement_public" if siret.startswith("2") else None

@@ -17,8 +17,32 @@ _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _CEDEX = re.compile(r"\bCEDEX\b.*$")
 _SAINTS = {"SAINT": "ST", "SAINTE": "STE"}
 MIN_NAME_IN_TEXT = 3  # shorter commune names (« Y ») would match anything
-# Postcode of the chef-lieu when it is not <département>000.
-CHEF_LIEU_POSTCODES = {"2A": "20000", "2B": "20200"}
+# Chefs-lieux (préfectures) by département, by name: a name missing from the La Poste base
+# (a later merger) falls back to the <département>000 postcode heuristic.
+PREFECTURES = dict(item.split(":") for item in """
+01:Bourg-en-Bresse 02:Laon 03:Moulins 04:Digne-les-Bains 05:Gap 06:Nice 07:Privas
+08:Charleville-Mézières 09:Foix 10:Troyes 11:Carcassonne 12:Rodez 13:Marseille 14:Caen
+15:Aurillac 16:Angoulême 17:La-Rochelle 18:Bourges 19:Tulle 2A:Ajaccio 2B:Bastia 21:Dijon
+22:Saint-Brieuc 23:Guéret 24:Périgueux 25:Besançon 26:Valence 27:Évreux 28:Chartres 29:Quimper
+30:Nîmes 31:Toulouse 32:Auch 33:Bordeaux 34:Montpellier 35:Rennes 36:Châteauroux 37:Tours
+38:Grenoble 39:Lons-le-Saunier 40:Mont-de-Marsan 41:Blois 42:Saint-Étienne 43:Le-Puy-en-Velay
+44:Nantes 45:Orléans 46:Cahors 47:Agen 48:Mende 49:Angers 50:Saint-Lô 51:Châlons-en-Champagne
+52:Chaumont 53:Laval 54:Nancy 55:Bar-le-Duc 56:Vannes 57:Metz 58:Nevers 59:Lille 60:Beauvais
+61:Alençon 62:Arras 63:Clermont-Ferrand 64:Pau 65:Tarbes 66:Perpignan 67:Strasbourg 68:Colmar
+69:Lyon 70:Vesoul 71:Mâcon 72:Le-Mans 73:Chambéry 74:Annecy 75:Paris 76:Rouen 77:Melun
+78:Versailles 79:Niort 80:Amiens 81:Albi 82:Montauban 83:Toulon 84:Avignon
+85:La-Roche-sur-Yon 86:Poitiers 87:Limoges 88:Épinal 89:Auxerre 90:Belfort
+91:Évry-Courcouronnes 92:Nanterre 93:Bobigny 94:Créteil 95:Cergy 971:Basse-Terre
+972:Fort-de-France 973:Cayenne 974:Saint-Denis 976:Mamoudzou
+""".split())
+FIRST_ARRONDISSEMENT = " 01"  # Paris, Lyon and Marseille are listed by arrondissement
+# Commune names that are also rivers or départements (« Sèvre Loire Habitat », « Conseil
+# départemental de la Mayenne »): only read as a commune after « Ville », « Commune »…
+AMBIGUOUS_NAMES = frozenset("""LOIRE MAYENNE SARTHE MAINE ANJOU INDRE CHER ORNE MARNE SOMME
+AIN AUBE EURE GERS LOT TARN VAR ISERE DROME DOUBS MEUSE MOSELLE OISE SAONE VIENNE YONNE AISNE
+ALLIER AUDE CHARENTE CREUSE DORDOGNE GARD GIRONDE JURA LANDES MANCHE NORD RHONE SAVOIE SEINE
+VOSGES ERDRE SEVRE OUEST""".split())
+COMMUNE_MARKERS = ("VILLE ", "COMMUNE ", "MAIRIE ")
 
 
 def name_key(name: str) -> str:
@@ -76,17 +100,23 @@ class CommuneIndex:
         return rows[0].insee if len(rows) == 1 else None
 
     def chef_lieu(self, department: str) -> str | None:
-        """Heuristic chef-lieu: the commune holding <département>000 with the most postcodes."""
-        postcode = CHEF_LIEU_POSTCODES.get(department) or department.ljust(5, "0")
-        candidates = self.by_postcode.get(postcode, [])
+        """The préfecture; else the commune holding <département>000 with the most postcodes."""
+        name = PREFECTURES.get(department, "")
+        found = name and (self.from_name(name, department)
+                          or self.from_name(name + FIRST_ARRONDISSEMENT, department))
+        if found:
+            return found
+        candidates = self.by_postcode.get(department.ljust(5, "0"), [])
         best = sorted(candidates, key=lambda row: (-len(row.postcodes), row.insee))
         return best[0].insee if best else None
 
     def named_in(self, text: str, department: str) -> str | None:
         """A commune of the département whose name appears as whole words in `text`."""
-        haystack = f" {name_key(text)} "
+        key = name_key(text)
+        haystack, marked = f" {key} ", key.startswith(COMMUNE_MARKERS)
         found = [row for row in self.by_department.get(department, [])
-                 if len(row.key) >= MIN_NAME_IN_TEXT and f" {row.key} " in haystack]
+                 if len(row.key) >= MIN_NAME_IN_TEXT and f" {row.key} " in haystack
+                 and (marked or row.key not in AMBIGUOUS_NAMES)]
         return max(found, key=lambda row: len(row.key)).insee if found else None
 
     def nearest(self, lat: float, lon: float) -> str | None:

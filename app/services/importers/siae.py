@@ -157,8 +157,9 @@ class SiaeImporter:
 
     def _update(self, organisation: Organisation, data: OrganisationData, row: Row) -> bool:
         before = snapshot(organisation)
-        apply_data(self.session, organisation, data)
-        self._complete(organisation, row)
+        with self.session.no_autoflush:  # never write the halfway state (commune centroid)
+            apply_data(self.session, organisation, data)
+            self._complete(organisation, row)
         return snapshot(organisation) != before
 
 
