@@ -78,3 +78,69 @@ def page_of(client, url: str, **kwargs) -> str:
 def next_page_link(page: str) -> str:
     """The `<a …>` tag of the pagination's "next" link."""
     return page.split('rel="next"')[0].rsplit("<a", 1)[1]
+
+
+PASSWORD = "motdepasse-solide"
+# A small territory: a public buyer, SIAE and non-SIAE suppliers, and a few more for the
+# directory and search screenshots. Contact details are set to check who may see them.
+TERRITORY = {
+    "buyer": dict(kind="public_buyer", name="Ville de Rezé", commune_insee="44143",
+                  legal_form_code="commune", email="achats@mairie-reze.example",
+                  description="Commune de la métropole nantaise : achats responsables et "
+                              "clauses sociales dans ses marchés."),
+    "siae_reuse": dict(kind="ess", name="Trocantons Rezé", commune_insee="44143",
+                       legal_form_code="aci", filiere_ids=["reemploi"],
+                       email="contact@trocantons.example", phone="02 40 00 00 01",
+                       description="Atelier chantier d'insertion : collecte de meubles et "
+                                   "d'objets, tri, réparation et revente en boutique solidaire."),
+    "asso_reuse": dict(kind="ess", name="Ressourcerie de l'Erdre", commune_insee="44109",
+                       legal_form_code="association", filiere_ids=["reemploi"],
+                       email="bonjour@ressourcerie-erdre.example",
+                       description="Ressourcerie associative : collecte de mobilier, "
+                                   "réparation, valorisation et vente d'occasion."),
+    "siae_food": dict(kind="ess", name="Cuisine d'insertion", commune_insee="44162",
+                      legal_form_code="ei", filiere_ids=["alimentation"],
+                      description="Entreprise d'insertion de restauration : repas bio "
+                                  "pour la restauration collective."),
+    "cargo": dict(kind="ess", name="Coursiers à vélo", commune_insee="44109",
+                  legal_form_code="scop", filiere_ids=["logistique-urbaine"],
+                  email="hello@coursiers.example",
+                  description="Coopérative de cyclo-logistique : livraisons et collectes "
+                              "en vélo-cargo dans le centre de Nantes."),
+    "esat_wood": dict(kind="ess", name="ESAT Les Ateliers du Bois", commune_insee="44215",
+                      legal_form_code="esat", filiere_ids=["reemploi", "eco-construction"],
+                      description="Menuiserie et rénovation de mobilier en bois, "
+                                  "travailleurs en situation de handicap."),
+    "solar": dict(kind="ess", name="Énergie citoyenne Loire", commune_insee="44020",
+                  legal_form_code="scic", filiere_ids=["energie-citoyenne"],
+                  description="Centrales solaires citoyennes sur les toits publics, "
+                              "financées par les habitants."),
+    "digital": dict(kind="ess", name="Ordis solidaires", commune_insee="44162",
+                    legal_form_code="ei", filiere_ids=["numerique-responsable", "reemploi"],
+                    description="Reconditionnement d'ordinateurs et de téléphones, "
+                                "formation au numérique des personnes éloignées."),
+}
+
+
+def email_of(key: str) -> str:
+    return f"{key}@example.org"
+
+
+def build_territory(session_factory) -> dict[str, int]:
+    """The TERRITORY organisations, each owned by the user `email_of(key)`; ids by key.
+
+    The matching engine is process-wide: it is reset first."""
+    from app.services.accounts import register_user
+    from app.services.matching import ENGINE, POSTINGS_ENGINE
+    from app.services.organisations import OrganisationData, create_organisation
+
+    ENGINE.reset()
+    POSTINGS_ENGINE.reset()
+    ids = {}
+    with session_factory() as session:
+        for number, (key, values) in enumerate(TERRITORY.items(), start=1):
+            user = register_user(session, email_of(key), PASSWORD, name=f"Équipe {key}")
+            data = OrganisationData(siret=with_luhn_key(f"45{number:011d}"), **values)
+            ids[key] = create_organisation(session, data, owner=user).id
+        session.commit()
+    return ids

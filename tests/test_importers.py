@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services.importers.common import ImportReport, RowSkipped, read_csv_rows, run_rows
+from app.services.importers.common import ImportReport, RowSkipped, run_rows
 from app.services.importers.decp import external_id, import_decp
 from app.services.importers.decp_records import read_decp
 from app.services.importers.places import commune_index

@@ -6,6 +6,7 @@ edited organisation or offer may fit every open need, so those are recomputed in
 background worker.
 """
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services import background
@@ -33,7 +34,17 @@ def organisation_saved(session: Session, organisation: Organisation) -> None:
 
 
 def refresh_needs_later(session: Session) -> None:
-    background.submit(ALL_NEEDS_JOB, refresh_all_open_needs, session.get_bind())
+    """Queue the recomputation once the caller's changes are committed (the worker has its
+    own session and would not see them before)."""
+    bind = session.get_bind()
+
+    def submit(_session=None) -> None:
+        background.submit(ALL_NEEDS_JOB, refresh_all_open_needs, bind)
+
+    if session.in_transaction():
+        event.listen(session, "after_commit", submit, once=True)
+    else:
+        submit()
 
 
 def refresh_pending() -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD, build_territory, email_of
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
@@ -68,73 +70,13 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
-PASSWORD = "motdepasse-solide"
-# A small territory: a public buyer, SIAE and non-SIAE suppliers, and a few more for the
-# directory and search screenshots. Contact details are set to check who may see them.
-TERRITORY = {
-    "buyer": dict(kind="public_buyer", name="Ville de Rezé", commune_insee="44143",
-                  legal_form_code="commune", email="achats@mairie-reze.example",
-                  description="Commune de la métropole nantaise : achats responsables et "
-                              "clauses sociales dans ses marchés."),
-    "siae_reuse": dict(kind="ess", name="Trocantons Rezé", commune_insee="44143",
-                       legal_form_code="aci", filiere_ids=["reemploi"],
-                       email="contact@trocantons.example", phone="02 40 00 00 01",
-                       description="Atelier chantier d'insertion : collecte de meubles et "
-                                   "d'objets, tri, réparation et revente en boutique solidaire."),
-    "asso_reuse": dict(kind="ess", name="Ressourcerie de l'Erdre", commune_insee="44109",
-                       legal_form_code="association", filiere_ids=["reemploi"],
-                       email="bonjour@ressourcerie-erdre.example",
-                       description="Ressourcerie associative : collecte de mobilier, "
-                                   "réparation, valorisation et vente d'occasion."),
-    "siae_food": dict(kind="ess", name="Cuisine d'insertion", commune_insee="44162",
-                      legal_form_code="ei", filiere_ids=["alimentation"],
-                      description="Entreprise d'insertion de restauration : repas bio "
-                                  "pour la restauration collective."),
-    "cargo": dict(kind="ess", name="Coursiers à vélo", commune_insee="44109",
-                  legal_form_code="scop", filiere_ids=["logistique-urbaine"],
-                  email="hello@coursiers.example",
-                  description="Coopérative de cyclo-logistique : livraisons et collectes "
-                              "en vélo-cargo dans le centre de Nantes."),
-    "esat_wood": dict(kind="ess", name="ESAT Les Ateliers du Bois", commune_insee="44215",
-                      legal_form_code="esat", filiere_ids=["reemploi", "eco-construction"],
-                      description="Menuiserie et rénovation de mobilier en bois, "
-                                  "travailleurs en situation de handicap."),
-    "solar": dict(kind="ess", name="Énergie citoyenne Loire", commune_insee="44020",
-                  legal_form_code="scic", filiere_ids=["energie-citoyenne"],
-                  description="Centrales solaires citoyennes sur les toits publics, "
-                              "financées par les habitants."),
-    "digital": dict(kind="ess", name="Ordis solidaires", commune_insee="44162",
-                    legal_form_code="ei", filiere_ids=["numerique-responsable", "reemploi"],
-                    description="Reconditionnement d'ordinateurs et de téléphones, "
-                                "formation au numérique des personnes éloignées."),
-}
-
-
-def email_of(key: str) -> str:
-    return f"{key}@example.org"
-
-
 @pytest.fixture
 def territory(session_factory) -> dict[str, int]:
-    """The TERRITORY organisations, each owned by the user `email_of(key)`; ids by key.
-
-    The matching engine is process-wide: it is reset first; the background refresh the new
-    organisations trigger is awaited so that the browser meets an idle worker."""
+    """The shared test territory; the background refresh it triggers is awaited so that the
+    browser meets an idle worker."""
     from app.services import background
-    from app.services.accounts import register_user
-    from app.services.matching import ENGINE, POSTINGS_ENGINE
-    from app.services.organisations import OrganisationData, create_organisation
-    from models.validators import with_luhn_key
 
-    ENGINE.reset()
-    POSTINGS_ENGINE.reset()
-    ids = {}
-    with session_factory() as session:
-        for number, (key, values) in enumerate(TERRITORY.items(), start=1):
-            user = register_user(session, email_of(key), PASSWORD, name=f"Équipe {key}")
-            data = OrganisationData(siret=with_luhn_key(f"45{number:011d}"), **values)
-            ids[key] = create_organisation(session, data, owner=user).id
-        session.commit()
+    ids = build_territory(session_factory)
     background.wait_all()
     yield ids
     background.wait_all()

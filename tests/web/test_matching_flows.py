@@ -5,46 +5,15 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
-from app.services.matching import ENGINE, POSTINGS_ENGINE
-from app.services.organisations import OrganisationData, create_organisation
-from models import Filiere, Membership, Posting
-from models.validators import with_luhn_key
-
-PASSWORD = "motdepasse-solide"
-
-ORGS = {
-    "buyer": dict(kind="public_buyer", name="Ville de Rezé", commune_insee="44143",
-                  legal_form_code="commune", description="Commune de la métropole nantaise."),
-    "siae_reuse": dict(kind="ess", name="Trocantons Rezé", commune_insee="44143",
-                       legal_form_code="aci", filiere_ids=["reemploi"],
-                       description="Atelier chantier d'insertion : collecte de meubles et "
-                                   "d'objets, tri, réparation et revente en boutique solidaire."),
-    "asso_reuse": dict(kind="ess", name="Ressourcerie de l'Erdre", commune_insee="44109",
-                       legal_form_code="association", filiere_ids=["reemploi"],
-                       description="Ressourcerie associative : collecte de mobilier, "
-                                   "valorisation et vente d'occasion."),
-    "siae_food": dict(kind="ess", name="Cuisine d'insertion", commune_insee="44162",
-                      legal_form_code="ei", filiere_ids=["alimentation"],
-                      description="Entreprise d'insertion de restauration : repas bio "
-                                  "pour la restauration collective."),
-    "cargo": dict(kind="ess", name="Coursiers à vélo", commune_insee="44109",
-                  legal_form_code="scop", filiere_ids=["logistique-urbaine"],
-                  description="Coopérative de cyclo-logistique : livraisons et collectes "
-                              "en vélo-cargo dans le centre de Nantes."),
-}
+from models import Filiere, Organisation, Posting
+from tests.factories import PASSWORD, build_territory, email_of
 
 
 @pytest.fixture
-def territory(db, auth):
-    """Five organisations, one user per organisation, and a reserved tender of the buyer."""
-    ENGINE.reset()
-    POSTINGS_ENGINE.reset()
-    users = {key: auth.create_user(f"{key}@example.org", PASSWORD) for key in ORGS}
-    orgs = {}
-    for number, (key, values) in enumerate(ORGS.items(), start=1):
-        orgs[key] = create_organisation(db, OrganisationData(
-            siret=with_luhn_key(f"44{number:011d}"), **values))
-        db.add(Membership(user_id=users[key].id, organisation=orgs[key], role="owner"))
+def territory(db, session_factory):
+    """The shared test territory, and a published tender of the buyer reserved to SIAE."""
+    ids = build_territory(session_factory)
+    orgs = {key: db.get(Organisation, ident) for key, ident in ids.items()}
     tender = Posting(organisation=orgs["buyer"], direction="need", type="tender",
                      title="Collecte et réemploi du mobilier des écoles",
                      description="Collecte des meubles scolaires usagés, tri, réparation et "
@@ -58,7 +27,7 @@ def territory(db, auth):
 
 
 def login(auth, key):
-    assert auth.login(f"{key}@example.org", PASSWORD).status_code == 302
+    assert auth.login(email_of(key), PASSWORD).status_code == 302
 
 
 def test_anonymous_is_sent_to_login(client, territory):
@@ -151,3 +120,22 @@ def _match_of(db, tender, organisation):
     db.expire_all()
     return db.scalar(select(Match).where(Match.need_id == tender.id,
                                          Match.organisation_id == organisation.id))
+
+
+def test_a_new_fitting_organisation_is_suggested_after_the_background_refresh(
+        db, auth, territory):
+    from app.services import background
+    from app.services.organisations import OrganisationData, onboard_organisation
+    from models.validators import with_luhn_key
+
+    orgs, tender = territory
+    owner = auth.create_user("nouvelle@example.org", PASSWORD)
+    newcomer = onboard_organisation(db, OrganisationData(
+        kind="ess", name="Recyclerie du Sillon", siret=with_luhn_key("4490000000001"),
+        commune_insee="44143", legal_form_code="ei", filiere_ids=["reemploi"],
+        description="Entreprise d'insertion : collecte, réparation et revente de meubles."),
+        db.merge(owner))
+    db.commit()
+    background.wait_all()
+    db.expire_all()
+    assert _match_of(db, tender, newcomer) is not None
