@@ -53,7 +53,9 @@ def _flags_part(profile: Profile) -> list[str]:
 
 def _terms_part(terms: list[str]) -> str | None:
     themes = [concept_label(t) for t in terms if t.startswith(CONCEPT_PREFIX)]
-    plain = [t for t in terms if not t.startswith(CONCEPT_PREFIX)]
+    # Numbers and units (« 15 », « km ») are shared by accident, not by trade: not a reason.
+    plain = [t for t in terms if not t.startswith(CONCEPT_PREFIX)
+             and not any(c.isdigit() for c in t) and len(t) > 2]
     chosen = (plain[:MAX_TERMS] + [f"thème {t}" for t in themes])[: MAX_TERMS + 1]
     return "termes communs : " + ", ".join(chosen) if chosen else None
 

@@ -85,6 +85,7 @@ def _grouped(heading: str, issues: list[RowIssue], limit: int) -> list[str]:
         by_reason[issue.reason].append(issue)
     lines = [f"{heading} :"]
     for reason, group in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        group.sort(key=lambda issue: issue.line)
         shown = ", ".join(f"{i.line}" + (f" ({i.detail})" if i.detail else "")
                           for i in group[:limit])
         more = f" … et {len(group) - limit} autres" if len(group) > limit else ""

@@ -28,7 +28,12 @@ from app.services.importers.common import (
     parse_date,
     run_rows,
 )
-from app.services.importers.decp_places import Place, buyer_commune, execution_place
+from app.services.importers.decp_places import (
+    Place,
+    buyer_commune,
+    execution_place,
+    has_place,
+)
 from app.services.importers.decp_records import DecpRecord, Holder, read_decp
 from app.services.importers.legal import public_legal_form
 from app.services.importers.places import commune_index
@@ -51,7 +56,10 @@ def import_decp_records(session: Session, records: list[tuple[int, DecpRecord]],
                         progress: Callable[[int], None] | None = None,
                         title: str = "Marchés publics attribués (DECP)") -> ImportReport:
     importer = DecpImporter(session, ImportReport(title))
-    return run_rows(session, records, importer.handle, importer.report, progress)
+    # Located records first: a buyer is then created from a record that says where it works,
+    # and its records placed only « FR » attach to it whatever their order in the file.
+    ordered = sorted(records, key=lambda item: not has_place(importer.index, item[1]))
+    return run_rows(session, ordered, importer.handle, importer.report, progress)
 
 
 def external_id(record: DecpRecord) -> str:
@@ -89,6 +97,7 @@ class DecpImporter:
         self.session, self.report = session, report
         self.index = commune_index()
         self.seen: set[str] = set()
+        self.touched: set[tuple[int, str]] = set()  # awards already set in this run
 
     def handle(self, line: int, record: DecpRecord) -> Outcome:
         self._check(record)
@@ -196,14 +205,15 @@ class DecpImporter:
                       "notified_on": notified,
                       "organisation": find_by_siret(self.session, siret) if siret else None}
             self._count_holder(values["organisation"], siret)
-            award = existing.get(_award_key(siret, holder.name))
+            key = _award_key(siret, holder.name)
+            award = existing.get(key)
             if award is None:
-                award = Award(posting=posting, winner_siret=siret, source=SOURCE, **values)
-                self.session.add(award)
-                existing[_award_key(siret, holder.name)] = award
+                existing[key] = Award(posting=posting, winner_siret=siret, source=SOURCE, **values)
+                self.session.add(existing[key])
                 changed = True
-            else:
+            elif (posting.id, key) not in self.touched:  # the first record of a file wins
                 changed = assign(award, values) or changed
+            self.touched.add((posting.id, key))
         return changed
 
     def _holder_siret(self, line: int, holder: Holder) -> str | None:

@@ -4,7 +4,8 @@ DECP gives the place of execution (a commune, postcode, département, region or 
 but never the buyer's address. The buyer's commune is, in order: a commune of the place's
 département named in the buyer's name (« Ville de Saint-Nazaire »; the chef-lieu for a
 département-wide body such as a SDIS), the place of execution when it is a commune, or the
-département's chef-lieu; the last two are reported as guesses.
+département's chef-lieu, or a commune of France cited in the buyer's name (« CROUS de
+Nantes » when the place is only « FR »); all but the first are reported as guesses.
 """
 
 from dataclasses import dataclass
@@ -55,4 +56,10 @@ def buyer_commune(index: CommuneIndex, record: DecpRecord,
     chef_lieu = index.chef_lieu(place.department) if place.department else None
     if chef_lieu:
         return chef_lieu, f"chef-lieu du département {place.department}"
-    return None, ""
+    named = index.named_anywhere(record.buyer_name)
+    return (named, "commune citée dans son nom") if named else (None, "")
+
+
+def has_place(index: CommuneIndex, record: DecpRecord) -> bool:
+    """Whether the record locates its contract at least to a département."""
+    return execution_place(index, record).department is not None

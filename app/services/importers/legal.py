@@ -19,8 +19,9 @@ INSEE_CODES = {
     "7210": "commune", "7343": "epci", "7344": "epci", "7346": "epci", "7348": "epci",
     "5710": "sas", "5720": "sas", "5499": "sarl", "5498": "sarl",
 }
-INSEE_PREFIXES = {"54": "sarl", "55": "sa", "56": "sa", "92": "association", "73": "etablissement_public",
-                  "74": "etablissement_public", "41": "etablissement_public"}
+INSEE_PREFIXES = {"54": "sarl", "55": "sa", "56": "sa", "92": "association",
+                  "73": "etablissement_public", "74": "etablissement_public",
+                  "41": "etablissement_public"}
 COOPERATIVE_CODES = {"5459", "5460", "5559", "5560", "5659", "5660", "6317", "6560"}
 LABELS = {
     "ASSOCIATION": "association", "SCOP": "scop", "SCIC": "scic", "SAS": "sas", "SASU": "sas",

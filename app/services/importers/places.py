@@ -17,6 +17,7 @@ _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _CEDEX = re.compile(r"\bCEDEX\b.*$")
 _SAINTS = {"SAINT": "ST", "SAINTE": "STE"}
 MIN_NAME_IN_TEXT = 3  # shorter commune names (« Y ») would match anything
+MIN_NAME_ANYWHERE = 5  # nationwide, short names (« Eu », « Vue ») are too often words
 # Chefs-lieux (préfectures) by département, by name: a name missing from the La Poste base
 # (a later merger) falls back to the <département>000 postcode heuristic.
 PREFECTURES = dict(item.split(":") for item in """
@@ -118,6 +119,16 @@ class CommuneIndex:
                  if len(row.key) >= MIN_NAME_IN_TEXT and f" {row.key} " in haystack
                  and (marked or row.key not in AMBIGUOUS_NAMES)]
         return max(found, key=lambda row: len(row.key)).insee if found else None
+
+    def named_anywhere(self, text: str) -> str | None:
+        """The one commune of France whose (unambiguous, 5+ letters) name appears in `text`."""
+        haystack = f" {name_key(text)} "
+        found = [row for row in self.by_insee.values()
+                 if len(row.key) >= MIN_NAME_ANYWHERE and row.key not in AMBIGUOUS_NAMES
+                 and f" {row.key} " in haystack]
+        longest = max((len(row.key) for row in found), default=0)
+        best = [row for row in found if len(row.key) == longest]
+        return best[0].insee if len(best) == 1 else None
 
     def nearest(self, lat: float, lon: float) -> str | None:
         """The commune whose La Poste centroid is closest (haversine)."""
