@@ -134,6 +134,18 @@ def test_siae_import_never_overwrites_an_organisation_managed_on_essaim(db, siae
     assert mine.name == "Notre fiche" and mine.source == "user"
 
 
+def test_siae_import_completes_a_buyer_stub_created_by_decp(db, siae_slice):
+    fieldnames, rows = read_rows(siae_slice)
+    stub = make_organisation(db, "ASSOC X", kind="public_buyer", source="decp",
+                             siret=rows[0]["siret"])
+
+    report = import_siae(db, siae_slice)
+
+    assert report.updated == 1
+    db.refresh(stub)
+    assert (stub.kind, stub.source, stub.siae) == ("ess", "lemarche", True)
+
+
 def test_semicolon_csv_with_bom_and_coordinates_only(db, tmp_path, siae_source):
     """A spreadsheet export (« ; », BOM) whose only location is a pair of coordinates."""
     _, rows = siae_source

@@ -6,6 +6,7 @@ from app.extensions import db
 from app.htmx import render_filtered
 from app.services.directory import get_organisation, reference_choices, search_organisations
 from app.services.postings import published_postings_of
+from app.services.references import references_for
 
 
 @bp.get("/")
@@ -21,4 +22,5 @@ def index():
 def show(id: int):
     organisation = get_organisation(db.session, id)
     postings = published_postings_of(db.session, organisation.id)
-    return render_template("directory/show.html", organisation=organisation, postings=postings)
+    return render_template("directory/show.html", organisation=organisation, postings=postings,
+                           references=references_for(db.session, organisation))

@@ -58,7 +58,9 @@ def _target() -> str:
 @bp.get("/cpv")
 def cpv():
     """Top-5 CPV codes for a text: JSON, or the suggestions partial for htmx."""
-    text = clean_text(request.args.get("texte"))
+    # `texte`, or the publishing form's own title and description (hx-include).
+    text = clean_text(request.args.get("texte") or " ".join(
+        request.args.get(name, "") for name in ("title", "description")))
     partial = wants_partial()
     if text is None and not partial:
         return jsonify(error=TOO_SHORT), 400

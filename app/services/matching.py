@@ -28,6 +28,7 @@ from models import Match, Organisation, Posting
 
 SUGGESTIONS_K = 10
 STORED_K = 20  # suggestions kept per need (what suppliers see among their opportunities)
+REFERENCE_SOURCES = ("decp",)  # imported past contracts: not searchable postings
 
 
 class MatchingEngine:
@@ -92,8 +93,11 @@ def _load_supplier_profiles(session: Session, keys: list[str]) -> list:
 
 
 def _posting_stamps(session: Session) -> dict[str, datetime]:
-    """Every posting but drafts: the search filters on status afterwards."""
-    statement = select(Posting.id, Posting.updated_at).where(Posting.status != "draft")
+    """Every posting but drafts (the search filters on status afterwards), and but the past
+    contracts imported from open data: they are references on organisation pages, and the
+    national DECP file alone would be 10,000 texts to encode."""
+    statement = select(Posting.id, Posting.updated_at).where(
+        Posting.status != "draft", Posting.source.not_in(REFERENCE_SOURCES))
     return {posting_key(i): stamp for i, stamp in session.execute(statement)}
 
 

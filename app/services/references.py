@@ -1,6 +1,6 @@
 """An organisation's public references: the public contracts it won (DECP awards)."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Award, Organisation, Posting
@@ -28,3 +28,17 @@ def awards_of(session: Session, posting: Posting) -> list[Award]:
     return list(session.scalars(select(Award).where(Award.posting_id == posting.id)
                                 .options(selectinload(Award.organisation))
                                 .order_by(Award.winner_name)))
+
+
+def link_awards(session: Session) -> int:
+    """Attach awards kept by SIRET to the organisation that now has that SIRET (after an
+    import of suppliers, or of buyers that also won contracts); returns how many changed."""
+    same_siret = Organisation.siret == Award.winner_siret
+    result = session.execute(
+        update(Award)
+        .where(Award.organisation_id.is_(None), Award.winner_siret.is_not(None),
+               exists().where(same_siret))
+        .values(organisation_id=select(Organisation.id).where(same_siret).scalar_subquery())
+        .execution_options(synchronize_session=False))
+    session.commit()
+    return result.rowcount or 0

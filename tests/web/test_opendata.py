@@ -238,3 +238,13 @@ def test_import_commands_print_a_summary(data_cli, session_factory, tmp_path):
     assert "créées : 4" in contracts.output and "code CPV invalide" in contracts.output
     bad = data_cli.invoke(args=["import-decp", str(siae)])
     assert bad.exit_code != 0 and "Colonne obligatoire absente" in bad.output
+
+
+def test_real_territory_command(data_cli, session_factory):
+    result = data_cli.invoke(args=["real-territory"])
+
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "SIAE des Pays de la Loire — créées : 234, mises à jour : 0, ignorées : 0" in output
+    assert "Marchés publics des Pays de la Loire (DECP 2018-2019) — créées : 679" in output
+    assert "lignes 480 (0218-10-29), 482 (0218-12-26)" in output

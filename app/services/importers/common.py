@@ -9,7 +9,7 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -195,13 +195,18 @@ def assign(obj: object, values: dict) -> bool:
 
 def _same(current, wanted) -> bool:
     if isinstance(current, datetime) and isinstance(wanted, datetime):
-        return current.replace(tzinfo=None) == wanted.replace(tzinfo=None)
+        return _utc(current) == _utc(wanted)
     if isinstance(current, list) and isinstance(wanted, list):
         return {id(x) for x in current} == {id(x) for x in wanted}
     if isinstance(current, Decimal | float) and isinstance(wanted, Decimal | float):
         return Decimal(str(current)).quantize(Decimal("0.01")) == Decimal(
             str(wanted)).quantize(Decimal("0.01"))
     return current == wanted
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def numbered(items: Iterable) -> Iterator[tuple[int, object]]:

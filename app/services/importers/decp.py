@@ -38,6 +38,7 @@ from app.services.importers.decp_records import DecpRecord, Holder, read_decp
 from app.services.importers.legal import public_legal_form
 from app.services.importers.places import commune_index
 from app.services.organisations import OrganisationData, create_organisation, find_by_siret
+from app.services.references import link_awards
 from matching.cpv import cpv8, fold_text
 from matching.sectors import filieres_for_cpv
 from models import Award, CpvCode, Filiere, Organisation, Posting
@@ -59,7 +60,16 @@ def import_decp_records(session: Session, records: list[tuple[int, DecpRecord]],
     # Located records first: a buyer is then created from a record that says where it works,
     # and its records placed only « FR » attach to it whatever their order in the file.
     ordered = sorted(records, key=lambda item: not has_place(importer.index, item[1]))
-    return run_rows(session, ordered, importer.handle, importer.report, progress)
+    report = run_rows(session, ordered, importer.handle, importer.report, progress)
+    return with_linked_awards(session, report)
+
+
+def with_linked_awards(session: Session, report: ImportReport) -> ImportReport:
+    """Link earlier awards to organisations this import created (same SIRET)."""
+    linked = link_awards(session)
+    if linked:
+        report.figures["attributions reliées à une organisation créée depuis"] += linked
+    return report
 
 
 def external_id(record: DecpRecord) -> str:
@@ -199,22 +209,25 @@ class DecpImporter:
         changed = False
         for holder in record.holders:
             siret = self._holder_siret(line, holder)
-            if not siret and not holder.name:
-                continue
-            values = {"winner_name": (holder.name or siret)[:200], "amount": amount,
-                      "notified_on": notified,
-                      "organisation": find_by_siret(self.session, siret) if siret else None}
-            self._count_holder(values["organisation"], siret)
-            key = _award_key(siret, holder.name)
-            award = existing.get(key)
-            if award is None:
-                existing[key] = Award(posting=posting, winner_siret=siret, source=SOURCE, **values)
-                self.session.add(existing[key])
-                changed = True
-            elif (posting.id, key) not in self.touched:  # the first record of a file wins
-                changed = assign(award, values) or changed
-            self.touched.add((posting.id, key))
+            if siret or holder.name:
+                award_values = {"winner_name": (holder.name or siret)[:200], "amount": amount,
+                                "notified_on": notified}
+                changed = self._award(posting, existing, siret, award_values) or changed
         return changed
+
+    def _award(self, posting: Posting, existing: dict[str, Award], siret: str | None,
+               values: dict) -> bool:
+        """One holder's award; within a file the first record of a contract sets it."""
+        values["organisation"] = find_by_siret(self.session, siret) if siret else None
+        self._count_holder(values["organisation"], siret)
+        key = _award_key(siret, values["winner_name"])
+        first_time = (posting.id, key) not in self.touched
+        self.touched.add((posting.id, key))
+        if key not in existing:
+            existing[key] = Award(posting=posting, winner_siret=siret, source=SOURCE, **values)
+            self.session.add(existing[key])
+            return True
+        return first_time and assign(existing[key], values)
 
     def _holder_siret(self, line: int, holder: Holder) -> str | None:
         if holder.id_type.upper() not in ("", "SIRET"):

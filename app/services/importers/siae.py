@@ -3,7 +3,8 @@ export in data/suppliers/siae_lemarche_fixture.csv.
 
 Columns are found by name (aliases below), in any order; only a SIRET and a name are required.
 The SIRET is the key: a second run updates what changed and creates nothing. Organisations
-that their members manage on Essaim (or created by another source) are never overwritten.
+that their members manage on Essaim (or created by another source) are never overwritten;
+buyer stubs created by the DECP import (SIRET and name only) are completed.
 """
 
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from app.services.importers.common import (
     require_columns,
     run_rows,
 )
+from app.services.importers.decp import with_linked_awards
 from app.services.importers.legal import kind_for, legal_form_code
 from app.services.importers.places import CommuneIndex, commune_index
 from app.services.organisations import (
@@ -35,6 +37,8 @@ from models import LegalForm, Organisation
 from models.validators import normalise_siret, siret_error
 
 SOURCE = "lemarche"
+# A buyer stub created from DECP (SIRET and name only) gives way to the richer SIAE record.
+STUB_SOURCES = {"decp"}
 SIRET = ("siret",)
 NAME = ("brand", "enseigne", "name", "nom", "raison_sociale", "denomination")
 STRUCTURE_KIND = ("kind", "type_structure", "type")
@@ -62,7 +66,8 @@ def import_siae_rows(session: Session, rows: list[tuple[int, Row]],
                      progress: Callable[[int], None] | None = None,
                      title: str = "Structures inclusives (SIAE)") -> ImportReport:
     importer = SiaeImporter(session, ImportReport(title))
-    return run_rows(session, rows, importer.handle, importer.report, progress)
+    report = run_rows(session, rows, importer.handle, importer.report, progress)
+    return with_linked_awards(session, report)
 
 
 def coordinates(row: Row) -> tuple[float, float] | None:
@@ -112,7 +117,8 @@ class SiaeImporter:
             self._complete(organisation, row)
             self.session.flush()
             return "created"
-        if organisation.source != self.source or organisation.memberships:
+        own = organisation.source == self.source or organisation.source in STUB_SOURCES
+        if not own or organisation.memberships:
             self.report.warn(line, "fiche gérée sur Essaim : non modifiée", siret)
             return "unchanged"
         return "updated" if self._update(organisation, data, row) else "unchanged"
