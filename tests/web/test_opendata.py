@@ -210,15 +210,9 @@ def test_references_partial_lists_awards(app, db, directory):
     assert "Aucun marché public attribué" in empty
 
 
-@pytest.fixture(scope="module")
-def data_cli(engine, database_url, tmp_path_factory):
-    """An app with the data commands registered (the lead wires them into app/cli.py)."""
-    from app import create_app
-    from app.cli_data import register
-
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
-    register(app)
+@pytest.fixture
+def data_cli(app):
+    """The `flask` commands of the test app (the data commands come with create_app)."""
     return app.test_cli_runner()
 
 
