@@ -202,9 +202,9 @@ def load_organisations(session: Session, ids: Iterable[int]) -> dict[int, Organi
 
 def _solve(session: Session, posting: Posting, tender: Tender, chain: ChainTemplate | None,
            network: str | None) -> ConsortiumResult:
-    matcher = ENGINE.ready(session)
     needs = chain_needs(posting, chain) if chain else lot_needs(posting, tender)
-    fits = fits_by_organisation(matcher, needs)
+    with ENGINE.using(session) as matcher:
+        fits = fits_by_organisation(matcher, needs)
     organisations = load_organisations(session, fits)
     networks = network_names(session, organisations)
     candidates = [to_candidate(o, fits[i], networks[i]) for i, o in organisations.items()]

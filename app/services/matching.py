@@ -7,6 +7,8 @@ process are picked up and only changed profiles are re-encoded (incremental inde
 """
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -47,6 +49,13 @@ class MatchingEngine:
     def reset(self) -> None:
         with self.lock:
             self.matcher, self.stamps = None, {}
+
+    @contextmanager
+    def using(self, session: Session) -> Iterator[Matcher]:
+        """The synced matcher, held under the lock: a request, the background worker and the
+        sync never touch the shared index at the same time (a ranking takes ~25 ms)."""
+        with self.lock:
+            yield self.ready(session)
 
     def ready(self, session: Session) -> Matcher:
         """The matcher, after applying what changed in the database since the last call."""
@@ -114,11 +123,11 @@ POSTINGS_ENGINE = MatchingEngine(_posting_stamps, _load_posting_profiles)
 
 def rank_need(session: Session, posting: Posting, k: int = STORED_K):
     """Explained suggestions for a need, straight from the engine (nothing stored)."""
-    matcher = ENGINE.ready(session)
     need = need_from_posting(posting)
-    if posting.type == "partnership":
-        return matcher.suggest_partners(need, k)
-    return matcher.suggest_suppliers(need, k)
+    with ENGINE.using(session) as matcher:
+        if posting.type == "partnership":
+            return matcher.suggest_partners(need, k)
+        return matcher.suggest_suppliers(need, k)
 
 
 def refresh_matches(session: Session, posting: Posting, k: int = STORED_K) -> list[Match]:
@@ -194,19 +203,19 @@ def refresh_all_open_needs(session: Session) -> int:
 
 def search_organisations(session: Session, text: str, filters, k: int) -> list:
     """Hybrid semantic search over organisations (and offers): [(profile id, Suggestion)]."""
-    return ENGINE.ready(session).search(text, filters, k)
+    with ENGINE.using(session) as matcher:
+        return matcher.search(text, filters, k)
 
 
 def search_postings(session: Session, text: str, filters, k: int) -> list:
     """Hybrid semantic search over published needs and offers."""
-    return POSTINGS_ENGINE.ready(session).search(text, filters, k)
+    with POSTINGS_ENGINE.using(session) as matcher:
+        return matcher.search(text, filters, k)
 
 
 def partners_for(session: Session, organisation: Organisation, k: int = 6) -> list:
     """Complementary organisations (value-chain neighbours, not look-alikes), explained."""
-    matcher = ENGINE.ready(session)
-    profile = matcher.profiles.get(org_key(organisation.id))
-    if profile is None:
-        return []
-    return [s for s in matcher.suggest_partners(profile, k * 2)
-            if s.id.startswith("org:")][:k]
+    with ENGINE.using(session) as matcher:
+        profile = matcher.profiles.get(org_key(organisation.id))
+        suggestions = matcher.suggest_partners(profile, k * 2) if profile else []
+    return [s for s in suggestions if s.id.startswith("org:")][:k]
