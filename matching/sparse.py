@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 import numpy as np
 from scipy import sparse
@@ -80,7 +81,8 @@ class BM25:
                 vals.append(count)
         tf = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.ids), len(vocab)),
                                dtype=np.float64)
-        self._vocab, self._weights = vocab, _bm25_weights(tf)
+        # Column-major: a query reads only its own terms' columns, not every posting.
+        self._vocab, self._weights = vocab, _bm25_weights(tf).tocsc()
         self._idf = _idf(tf)
         self._row = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self._stale = False
@@ -89,11 +91,10 @@ class BM25:
         """BM25 score of every document (aligned with ``self.ids``) for a query text."""
         if self._stale:
             self._refit()
-        query = np.zeros(len(self._vocab))
-        for term in set(self.analyzer(text)):
-            if term in self._vocab:
-                query[self._vocab[term]] = 1.0
-        return np.asarray(self._weights @ query).ravel()
+        columns = sorted({self._vocab[t] for t in self.analyzer(text) if t in self._vocab})
+        if not columns:
+            return np.zeros(len(self.ids))
+        return np.asarray(self._weights[:, columns].sum(axis=1)).ravel()
 
     def idf(self, token: str) -> float:
         """Rarity of a token in the corpus; an unseen token weighs 0 (it discriminates nothing)."""
@@ -131,12 +132,22 @@ def _idf(tf: sparse.csr_matrix) -> np.ndarray:
 
 def top_k(scores: np.ndarray, ids: Sequence[str], k: int,
           allowed: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
-    """Best ``k`` (id, score) pairs with a positive score, optionally filtered."""
-    order = np.argsort(-scores, kind="stable")
-    out: list[tuple[str, float]] = []
-    for i in order:
-        if scores[i] <= 0 or len(out) >= k:
-            break
-        if allowed is None or allowed(ids[i]):
-            out.append((ids[i], float(scores[i])))
-    return out
+    """Best ``k`` (id, score) pairs with a positive score, optionally filtered.
+
+    Only a shortlist is sorted (argpartition), widened while the filter rejects too many:
+    sorting all 100k scores cost 8 ms a query."""
+    positive = np.flatnonzero(scores > 0)
+    width = max(4 * k, 64)
+    while True:
+        kept = (i for i in _best(scores, positive, width) if allowed is None or allowed(ids[i]))
+        out = [(ids[i], float(scores[i])) for i in islice(kept, k)]
+        if len(out) >= k or width >= len(positive):
+            return out
+        width *= 4
+
+
+def _best(scores: np.ndarray, candidates: np.ndarray, width: int) -> np.ndarray:
+    """The `width` best candidates, by score then position (a stable order)."""
+    if width < len(candidates):
+        candidates = candidates[np.argpartition(-scores[candidates], width - 1)[:width]]
+    return candidates[np.lexsort((candidates, -scores[candidates]))]
