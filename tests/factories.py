@@ -144,3 +144,19 @@ def build_territory(session_factory) -> dict[str, int]:
             ids[key] = create_organisation(session, data, owner=user).id
         session.commit()
     return ids
+
+
+def make_directory(session: Session, ressourcerie_description: str =
+                   "Collecte et revente d'objets de seconde main.") -> dict[str, Organisation]:
+    """Three organisations that differ on every directory filter."""
+    return {
+        "ressourcerie": make_organisation(
+            session, "Ressourcerie de l'île", filieres=["reemploi"],
+            legal_form_code="association", esus=True, description=ressourcerie_description),
+        "chantier": make_organisation(
+            session, "Chantier d'insertion Bâtir", filieres=["eco-construction"],
+            legal_form_code="aci", siae=True, qpv=True, commune_insee=REZE),
+        "mairie": make_organisation(
+            session, "Ville de Rezé", kind="public_buyer", legal_form_code="commune",
+            commune_insee=REZE),
+    }

@@ -2,25 +2,21 @@
 
 import pytest
 
-from tests.factories import REZE, make_organisation, make_posting, next_page_link, page_of
+from tests.factories import (
+    REZE,
+    make_directory,
+    make_organisation,
+    make_posting,
+    next_page_link,
+    page_of,
+)
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
 def directory(db):
-    """Three organisations that differ on every filter."""
-    return {
-        "ressourcerie": make_organisation(
-            db, "Ressourcerie de l'île", filieres=["reemploi"], legal_form_code="association",
-            esus=True, description="Collecte et revente d'objets de seconde main."),
-        "chantier": make_organisation(
-            db, "Chantier d'insertion Bâtir", filieres=["eco-construction"],
-            legal_form_code="aci", siae=True, qpv=True, commune_insee=REZE),
-        "mairie": make_organisation(
-            db, "Ville de Rezé", kind="public_buyer", legal_form_code="commune",
-            commune_insee=REZE),
-    }
+    return make_directory(db)
 
 
 def test_directory_lists_every_organisation_to_anonymous_visitors(client, directory):

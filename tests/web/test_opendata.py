@@ -14,7 +14,7 @@ from app.services import cpv_suggestions
 from app.services.exports import DIRECTORY_COLUMNS
 from matching.cpv import CpvSuggester, load_cpv_labels, load_decp_examples
 from models import Award
-from tests.factories import REZE, make_membership, make_organisation, make_posting
+from tests.factories import REZE, make_directory, make_membership, make_posting
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 HTMX = {"HX-Request": "true"}
@@ -41,17 +41,8 @@ def parse_csv(response) -> list[dict[str, str]]:
 
 @pytest.fixture
 def directory(db):
-    return {
-        "ressourcerie": make_organisation(
-            db, "Ressourcerie de l'île", filieres=["reemploi"], legal_form_code="association",
-            esus=True, description="=HYPERLINK(\"http://x\") collecte et revente."),
-        "chantier": make_organisation(
-            db, "Chantier d'insertion Bâtir", filieres=["eco-construction"],
-            legal_form_code="aci", siae=True, qpv=True, commune_insee=REZE),
-        "mairie": make_organisation(
-            db, "Ville de Rezé", kind="public_buyer", legal_form_code="commune",
-            commune_insee=REZE),
-    }
+    """A description that a spreadsheet would run as a formula, to check it is neutralised."""
+    return make_directory(db, "=HYPERLINK(\"http://x\") collecte et revente.")
 
 
 def test_directory_csv_has_french_headers_and_every_organisation(client, directory):
