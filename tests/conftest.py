@@ -48,6 +48,9 @@ def engine(database_url):
 @pytest.fixture
 def session_factory(engine):
     yield make_session_factory(engine)
+    from app.services import background
+
+    background.wait_all()  # writes queue re-matching jobs: let them finish first
     empty_user_tables(engine)
 
 

@@ -4,6 +4,7 @@ Each builder commits, so that the app under test (its own session) sees the rows
 """
 
 from collections.abc import Iterable
+from html import unescape
 from itertools import count
 
 from sqlalchemy.orm import Session
@@ -66,6 +67,11 @@ def make_membership(session: Session, user_id: int, organisation: Organisation,
     session.add(membership)
     session.commit()
     return membership
+
+
+def text(response) -> str:
+    """The page as the user reads it (HTML entities decoded)."""
+    return unescape(response.get_data(as_text=True))
 
 
 def page_of(client, url: str, **kwargs) -> str:

@@ -1,29 +1,17 @@
 """Contact between organisations: threads, replies, notifications, and who sees contact details."""
 
-from html import unescape
 
 import pytest
 from flask import render_template
 from flask_login import login_user
 from sqlalchemy import select
 
-from app.services import background
 from app.services.contacts import can_see_contact_details
 from models import Message, Notification, Thread, User
-from tests.factories import make_membership, make_organisation, make_posting
+from tests.factories import make_membership, make_organisation, make_posting, text
 
 PASSWORD = "motdepasse-solide"
 HIDDEN = "Coordonnées visibles après mise en relation"
-
-
-@pytest.fixture(autouse=True)
-def _drain_background_jobs(session_factory):
-    yield
-    background.wait_all()
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 @pytest.fixture

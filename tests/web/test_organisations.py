@@ -1,29 +1,15 @@
 """Onboarding: create an organisation, join one, edit its profile and alerts, members page."""
 
-from html import unescape
 
 import pytest
 from sqlalchemy import select
 
-from app.services import background
 from models import Membership, Notification, Organisation
 from models.validators import with_luhn_key
-from tests.factories import REZE, make_membership, make_organisation, new_siret, page_of
+from tests.factories import REZE, make_membership, make_organisation, new_siret, page_of, text
 
 PASSWORD = "motdepasse-solide"
 SIRET = with_luhn_key("5550000000001")
-
-
-@pytest.fixture(autouse=True)
-def _drain_background_jobs(session_factory):
-    """Organisation writes queue a re-matching job: let it finish before tables are emptied."""
-    yield
-    background.wait_all()
-
-
-def text(response) -> str:
-    """The page as the user reads it (HTML entities decoded)."""
-    return unescape(response.get_data(as_text=True))
 
 
 def form_data(**overrides) -> dict:

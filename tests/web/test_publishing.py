@@ -3,28 +3,16 @@ rights, and the automatic expiry of past deadlines."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from html import unescape
 
 import pytest
 from sqlalchemy import select
 
-from app.services import background
 from app.services.expiry import expire_past_deadlines
 from models import Posting
-from tests.factories import REZE, make_membership, make_organisation, make_posting, page_of
+from tests.factories import REZE, make_membership, make_organisation, make_posting, page_of, text
 
 PASSWORD = "motdepasse-solide"
 TODAY = date.today()
-
-
-@pytest.fixture(autouse=True)
-def _drain_background_jobs(session_factory):
-    yield
-    background.wait_all()
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 @pytest.fixture
