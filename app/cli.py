@@ -15,7 +15,7 @@ def register(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db() -> None:
         """Apply the migrations and load the reference data."""
-        from app.services.database import initialise_database
+        from seed.database import initialise_database
 
         added = initialise_database(db.engine, db.session)
         click.echo("Base de données à jour. Référentiels ajoutés : "
@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
     @click.option("--seed", default=2026, show_default=True)
     def demo(seed: int) -> None:
         """Create the demo territory (idempotent: a second run changes nothing)."""
-        from app.services.demo import load_demo
+        from seed.demo import load_demo
 
         summary = load_demo(db.session, seed=seed)
         click.echo(summary.describe())

@@ -1,5 +1,5 @@
 """`flask` commands for real open data: SIAE and DECP imports, the real-data territory, and
-the CPV suggester's training. Thin click wrappers over app.services.importers."""
+the CPV suggester's training. Thin click wrappers over seed.importers."""
 
 import time
 from collections.abc import Callable
@@ -23,7 +23,7 @@ def _echo_report(report, started: float) -> None:
 
 
 def _read(reader: Callable, path: Path) -> list:
-    from app.services.importers.common import ImportFileError
+    from seed.importers.common import ImportFileError
 
     try:
         return reader(path)
@@ -39,7 +39,7 @@ def register(app: Flask) -> None:
     @path_argument
     def import_siae(path: Path) -> None:
         """Import inclusion employers from a CSV (SIRET is the key; re-runs change nothing)."""
-        from app.services.importers.siae import import_siae_rows, read_siae
+        from seed.importers.siae import import_siae_rows, read_siae
 
         started, rows = time.perf_counter(), _read(read_siae, path)
         report = _with_bar("Import des structures", rows,
@@ -50,8 +50,8 @@ def register(app: Flask) -> None:
     @path_argument
     def import_decp(path: Path) -> None:
         """Import awarded contracts from DECP, flat CSV or official JSON (by extension)."""
-        from app.services.importers.decp import import_decp_records
-        from app.services.importers.decp_records import read_decp
+        from seed.importers.decp import import_decp_records
+        from seed.importers.decp_records import read_decp
 
         started, records = time.perf_counter(), _read(read_decp, path)
         report = _with_bar("Import des marchés", records,
@@ -61,7 +61,7 @@ def register(app: Flask) -> None:
     @app.cli.command("real-territory")
     def real_territory() -> None:
         """Load the real data of Pays de la Loire: its SIAE, then its 2018-2019 contracts."""
-        from app.services.importers import territory
+        from seed.importers import territory
         from app.services.matching import refresh_all_open_needs
 
         started = time.perf_counter()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.services.demo import DemoSummary, load_demo  # noqa: E402
+from seed.demo import DemoSummary, load_demo  # noqa: E402
 from models.reference_data import load_reference_data  # noqa: E402
 from models.session import make_engine, make_session_factory  # noqa: E402
 

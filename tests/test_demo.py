@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.services.accounts import authenticate
-from app.services.demo import build_specs, load_demo
-from app.services.demo.catalogue import DATA_DIR, load_catalogue
-from app.services.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
+from seed.demo import build_specs, load_demo
+from seed.demo.catalogue import DATA_DIR, load_catalogue
+from seed.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models import (
     Commune,
     Filiere,

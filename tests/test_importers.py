@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services.importers.common import ImportReport, RowSkipped, run_rows
-from app.services.importers.decp import external_id, import_decp
-from app.services.importers.decp_records import read_decp
-from app.services.importers.places import commune_index
-from app.services.importers.siae import import_siae
-from app.services.importers.territory import (
+from seed.importers.common import ImportReport, RowSkipped, run_rows
+from seed.importers.decp import external_id, import_decp
+from seed.importers.decp_records import read_decp
+from seed.importers.places import commune_index
+from seed.importers.siae import import_siae
+from seed.importers.territory import (
     load_real_territory,
     territory_contracts,
     territory_siae,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.access import get_or_404, member_organisation_ids
 from app.extensions import db
-from app.services.consortia import NotAllowed, Viewer, can_see, managers
-from app.services.consortium_proposals import MEMBER_KINDS
+from app.services.consortia.formation import NotAllowed, Viewer, can_see, managers
+from app.services.consortia.proposals import MEMBER_KINDS
 from models import Consortium, ConsortiumMember, Organisation
 
 

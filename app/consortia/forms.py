@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.services.consortia import ROLES
+from app.services.consortia.formation import ROLES
 
 
 class ActingOrganisationForm(FlaskForm):

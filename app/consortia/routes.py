@@ -1,6 +1,6 @@
 """Groupements: proposals for a tender, forming one, invitations, roles and lots, status, export.
 
-Thin views: the rules live in app/services/consortia*.py. A groupement that the user may not
+Thin views: the rules live in app/services/consortia/. A groupement that the user may not
 see answers 404 everywhere (its existence stays hidden); a visible one answers 403 to actions
 the user's organisation may not take.
 """
@@ -24,8 +24,8 @@ from app.consortia.access import (
 from app.consortia.forms import InviteForm, MemberForm, NewConsortiumForm, ProposalForm
 from app.extensions import db
 from app.forms import apply_errors
-from app.services import consortium_lifecycle as lifecycle
-from app.services.consortia import (
+from app.services.consortia import lifecycle
+from app.services.consortia.formation import (
     INVITATIONS,
     ROLES,
     STATUSES,
@@ -36,8 +36,8 @@ from app.services.consortia import (
     for_organisations,
     invite_proposal,
 )
-from app.services.consortium_export import export_rows, lot_holders, ordered_members, to_csv
-from app.services.consortium_proposals import (
+from app.services.consortia.export import export_rows, lot_holders, ordered_members, to_csv
+from app.services.consortia.proposals import (
     CHAIN_TEMPLATES,
     MEMBER_KINDS,
     composition,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.services.consortium_proposals import CACHE
+from app.services.consortia.proposals import CACHE
 from app.services.matching import ENGINE, POSTINGS_ENGINE
 from app.services.organisations import OrganisationData, create_organisation
 from models import (

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.importers.common import (
+from seed.importers.common import (
     ImportReport,
     Outcome,
     RowSkipped,
@@ -28,15 +28,15 @@ from app.services.importers.common import (
     parse_date,
     run_rows,
 )
-from app.services.importers.decp_places import (
+from seed.importers.decp_places import (
     Place,
     buyer_commune,
     execution_place,
     has_place,
 )
-from app.services.importers.decp_records import DecpRecord, Holder, read_decp
-from app.services.importers.legal import public_legal_form
-from app.services.importers.places import commune_index
+from seed.importers.decp_records import DecpRecord, Holder, read_decp
+from seed.importers.legal import public_legal_form
+from seed.importers.places import commune_index
 from app.services.organisations import OrganisationData, create_organisation, find_by_siret
 from app.services.references import link_awards
 from matching.cpv import cpv8, fold_text

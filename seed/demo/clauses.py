@@ -1,8 +1,8 @@
 """Sentences that state a posting's conditions (reserved market, social clause, lots, distance,
 deadline), appended to its description so that readers and the matcher both see them."""
 
-from app.services.demo.lifecycle import french_date
-from app.services.demo.specs import PostingSpec
+from seed.demo.lifecycle import french_date
+from seed.demo.specs import PostingSpec
 
 RESERVED_TEXT = {
     "siae": "Marché réservé aux structures d'insertion par l'activité économique "

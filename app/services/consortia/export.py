@@ -3,7 +3,7 @@
 import csv
 import io
 
-from app.services.consortia import INVITATIONS, ROLES, places
+from app.services.consortia.formation import INVITATIONS, ROLES, places
 from models import Consortium, ConsortiumMember, Lot
 
 HEADERS = ("Organisation", "SIRET", "Forme juridique", "Rôle", "Lots", "Statut de l'invitation",

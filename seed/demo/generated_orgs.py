@@ -3,10 +3,10 @@ the communes of the metropole (and a few outside it)."""
 
 from random import Random
 
-from app.services.demo.catalogue import TRANSVERSE
-from app.services.demo.context import BuildContext
-from app.services.demo.specs import OrgSpec, Place
-from app.services.demo.text import commune_values, fill, maybe, pick_some
+from seed.demo.catalogue import TRANSVERSE
+from seed.demo.context import BuildContext
+from seed.demo.specs import OrgSpec, Place
+from seed.demo.text import commune_values, fill, maybe, pick_some
 
 ORG_SCALE = 1.25  # archetype counts in the catalogue are relative; this sets the territory's size
 OUTSIDE_SHARE = 0.06

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 TRANSVERSE = "transverse"
 
 

@@ -10,8 +10,8 @@ Nantes » when the place is only « FR »); all but the first are reported as gu
 
 from dataclasses import dataclass
 
-from app.services.importers.decp_records import DecpRecord
-from app.services.importers.places import CommuneIndex, department_of_postcode
+from seed.importers.decp_records import DecpRecord
+from seed.importers.places import CommuneIndex, department_of_postcode
 from matching.text import fold
 
 # Bodies of a whole département sit at its chef-lieu.

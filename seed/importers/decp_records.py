@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services.importers.common import (
+from seed.importers.common import (
     ImportFileError,
     Row,
     numbered,

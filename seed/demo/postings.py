@@ -4,13 +4,13 @@ from collections import Counter
 from datetime import date
 from random import Random
 
-from app.services.demo.clauses import clause_sentences
-from app.services.demo.context import BuildContext
-from app.services.demo.generated_orgs import weighted
-from app.services.demo.lifecycle import budget, lifecycle
-from app.services.demo.logins import FEATURED_OWNERS
-from app.services.demo.specs import LotSpec, OrgSpec, PostingSpec
-from app.services.demo.text import commune_values, fill, pick_some
+from seed.demo.clauses import clause_sentences
+from seed.demo.context import BuildContext
+from seed.demo.generated_orgs import weighted
+from seed.demo.lifecycle import budget, lifecycle
+from seed.demo.logins import FEATURED_OWNERS
+from seed.demo.specs import LotSpec, OrgSpec, PostingSpec
+from seed.demo.text import commune_values, fill, pick_some
 
 POSTING_SCALE = 1.2
 FEATURED_WEIGHT = 8  # demo accounts should find postings of their own when they log in

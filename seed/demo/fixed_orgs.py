@@ -1,9 +1,9 @@
 """Hand-written organisations: featured demo accounts, public buyers (the 24 mairies and
 others) and networks."""
 
-from app.services.demo.context import BuildContext
-from app.services.demo.specs import OrgSpec
-from app.services.demo.text import commune_values, de, fill, pick_some
+from seed.demo.context import BuildContext
+from seed.demo.specs import OrgSpec
+from seed.demo.text import commune_values, de, fill, pick_some
 
 
 def featured(ctx: BuildContext) -> list[OrgSpec]:

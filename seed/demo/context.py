@@ -6,9 +6,9 @@ from random import Random
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.services.demo.catalogue import Catalogue
-from app.services.demo.identity import address, contact, coordinates, phone, siret_for
-from app.services.demo.specs import OrgSpec, Place
+from seed.demo.catalogue import Catalogue
+from seed.demo.identity import address, contact, coordinates, phone, siret_for
+from seed.demo.specs import OrgSpec, Place
 from models import Commune
 
 

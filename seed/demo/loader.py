@@ -6,15 +6,15 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
-from app.services.demo.catalogue import load_catalogue
-from app.services.demo.context import BuildContext, load_places
-from app.services.demo.fixed_orgs import featured, networks, public_buyers
-from app.services.demo.generated_orgs import generated
-from app.services.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
-from app.services.demo.networks import network_members
-from app.services.demo.persist import save_network_members, save_organisations, save_postings
-from app.services.demo.postings import build_postings
-from app.services.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+from seed.demo.catalogue import load_catalogue
+from seed.demo.context import BuildContext, load_places
+from seed.demo.fixed_orgs import featured, networks, public_buyers
+from seed.demo.generated_orgs import generated
+from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
+from seed.demo.networks import network_members
+from seed.demo.persist import save_network_members, save_organisations, save_postings
+from seed.demo.postings import build_postings
+from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 
 
 @dataclass

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.services.importers.activity import activity_filieres, activity_text
-from app.services.importers.common import (
+from seed.importers.activity import activity_filieres, activity_text
+from seed.importers.common import (
     ImportReport,
     Outcome,
     Row,
@@ -23,9 +23,9 @@ from app.services.importers.common import (
     require_columns,
     run_rows,
 )
-from app.services.importers.decp import with_linked_awards
-from app.services.importers.legal import kind_for, legal_form_code
-from app.services.importers.places import CommuneIndex, commune_index
+from seed.importers.decp import with_linked_awards
+from seed.importers.legal import kind_for, legal_form_code
+from seed.importers.places import CommuneIndex, commune_index
 from app.services.organisations import (
     OrganisationData,
     apply_data,

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 from models import CpvCode, Filiere, LegalForm, Lever, Lot, NetworkMember, Organisation, Posting
 
 SOURCE = "demo"

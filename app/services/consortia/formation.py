@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.services.consortium_proposals import MEMBER_KINDS, ProposalSet
+from app.services.consortia.proposals import MEMBER_KINDS, ProposalSet
 from app.services.notify import notify
 from matching.consortia import Proposal
 from models import Consortium, ConsortiumMember, Organisation, Posting, ValidationError

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.consortia import (
+from app.services.consortia.formation import (
     ROLES,
     NotAllowed,
     Viewer,
@@ -16,7 +16,7 @@ from app.services.consortia import (
     require_forming,
     require_manager,
 )
-from app.services.consortium_proposals import MEMBER_KINDS
+from app.services.consortia.proposals import MEMBER_KINDS
 from app.services.notify import notify
 from models import Consortium, ConsortiumMember, Organisation, ValidationError
 from models.validators import normalise_siret

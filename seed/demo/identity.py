@@ -3,8 +3,8 @@
 import hashlib
 from random import Random
 
-from app.services.demo.specs import Place
-from app.services.demo.text import slug
+from seed.demo.specs import Place
+from seed.demo.text import slug
 from models.validators import with_luhn_key
 
 JITTER_DEGREES = 0.012  # about 1 km: organisations of a commune do not all sit on its centroid
