@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     register_extensions(app)
+    register_infrastructure(app)
     register_blueprints(app)
     register_cli(app)
     register_errorhandlers(app)
@@ -42,6 +43,22 @@ def register_extensions(app: Flask) -> None:
         from models import User
 
         return db.session.get(User, int(user_id))
+
+
+def register_infrastructure(app: Flask) -> None:
+    """Mail transport, this process's indexes and the job queue, in `app.extensions`."""
+    from app.infra.jobs import Jobs, enqueue_after_commit, make_huey
+    from app.infra.mail import Mailer
+    from app.services.matching import build_indexes
+    from app.services.reactions import JobContext
+    from matching.encoder import get_encoder
+
+    mailer = Mailer.from_config(app.config)
+    index = build_indexes(lambda: get_encoder(app.config["ENCODER"], app.config["ENCODER_MODEL"]),
+                          app.config["INDEX_CHECK_INTERVAL"])
+    jobs = Jobs(app, make_huey(app.config), db.factory, JobContext(mailer, index))
+    enqueue_after_commit(db.factory, jobs)
+    app.extensions.update({"essaim.mail": mailer, "essaim.index": index, "essaim.jobs": jobs})
 
 
 def register_blueprints(app: Flask) -> None:

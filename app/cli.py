@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
 
     register_flows(app)
     register_data(app)
+
     @app.cli.command("init-db")
     def init_db() -> None:
         """Apply the migrations and load the reference data."""
@@ -29,11 +30,3 @@ def register(app: Flask) -> None:
 
         summary = load_demo(db.session, seed=seed)
         click.echo(summary.describe())
-
-    @app.cli.command("refresh-matches")
-    def refresh_matches() -> None:
-        """Index every organisation and offer, and store every open need's suggestions."""
-        from app.services.matching import refresh_all_open_needs
-
-        count = refresh_all_open_needs(db.session)
-        click.echo(f"Suggestions calculées pour {count} besoins ouverts.")

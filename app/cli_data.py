@@ -61,8 +61,8 @@ def register(app: Flask) -> None:
     @app.cli.command("real-territory")
     def real_territory() -> None:
         """Load the real data of Pays de la Loire: its SIAE, then its 2018-2019 contracts."""
-        from seed.importers import territory
         from app.services.matching import refresh_all_open_needs
+        from seed.importers import territory
 
         started = time.perf_counter()
         siae, contracts = territory.territory_siae(), territory.territory_contracts()

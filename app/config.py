@@ -23,9 +23,6 @@ def _secret_key() -> str:
 
 class Config:
     def __init__(self) -> None:
-        # Embeddings cached by text hash survive restarts: only changed texts are re-encoded.
-        os.environ.setdefault("ESSAIM_EMBED_CACHE", str(INSTANCE_DIR / "embeddings"))
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.SECRET_KEY = _secret_key()
         self.DATABASE_URL = database_url()
         self.INSTANCE_DIR = str(INSTANCE_DIR)
@@ -43,4 +40,11 @@ class Config:
         self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
         self.PAGE_SIZE = int(os.environ.get("ESSAIM_PAGE_SIZE", "20"))
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-        self.EXPIRY_INTERVAL_SECONDS = int(os.environ.get("EXPIRY_INTERVAL_SECONDS", "3600"))
+        self.ENCODER = os.environ.get("ESSAIM_ENCODER", "e5")
+        self.ENCODER_MODEL = os.environ.get("ESSAIM_MODEL") or None
+        # Job queue: Redis when REDIS_URL is set, else a SQLite file (no server to run).
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        self.JOBS_DB = os.environ.get("ESSAIM_JOBS_DB", str(INSTANCE_DIR / "jobs.db"))
+        self.JOBS_IMMEDIATE = os.environ.get("ESSAIM_JOBS_IMMEDIATE") == "1"
+        # How often a process looks at the change log for other processes' changes.
+        self.INDEX_CHECK_INTERVAL = float(os.environ.get("ESSAIM_INDEX_CHECK_INTERVAL", "1.0"))

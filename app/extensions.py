@@ -16,11 +16,13 @@ class Database:
 
     def __init__(self) -> None:
         self.engine = None
+        self.factory = None  # plain sessions: jobs and CLI commands own theirs
         self._sessions: scoped_session | None = None
 
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
-        self._sessions = scoped_session(make_session_factory(self.engine))
+        self.factory = make_session_factory(self.engine)
+        self._sessions = scoped_session(self.factory)
         app.teardown_appcontext(lambda _exc: self._sessions.remove())
 
     @property

@@ -68,8 +68,8 @@ class Matcher:
         self.upsert(profiles)
         return self
 
-    def upsert(self, profiles: Iterable[Profile]) -> None:
-        """Add or update profiles; only their own vectors are (re)computed."""
+    def upsert(self, profiles: Iterable[Profile], vectors: np.ndarray | None = None) -> None:
+        """Add or update profiles; only their own vectors are (re)computed, unless given."""
         batch = list(profiles)
         if not batch:
             return
@@ -78,7 +78,8 @@ class Matcher:
         self._plain = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
-            self._upsert_vectors(ids, self.encoder.encode_passages(texts))
+            self._upsert_vectors(ids, self.encoder.encode_passages(texts)
+                                 if vectors is None else vectors)
 
     def _upsert_vectors(self, ids: list[str], vectors: np.ndarray) -> None:
         from matching.index import VectorIndex
@@ -109,23 +110,31 @@ class Matcher:
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
         return top_k(self.sparse.scores(text), self.sparse.ids, n, ok)
 
-    def dense_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
+    def dense_hits(self, text: str, ok: Predicate, n: int = POOL,
+                   vector: np.ndarray | None = None) -> list[tuple[str, float]]:
         if not self.use_dense or self.index is None or len(self.index) == 0:
             return []
-        query = self.encoder.encode_queries([text])
+        query = self.encoder.encode_queries([text]) if vector is None else vector.reshape(1, -1)
         depth = min(len(self.index), max(3 * n, 300))
         return [(i, s) for i, s in self.index.search(query, depth)[0] if ok(i)][:n]
 
     # -- public API -------------------------------------------------------------------
-    def suggest_suppliers(self, need: Need, k: int = 10) -> list[Suggestion]:
+    def suggest_suppliers(self, need: Need, k: int = 10,
+                          query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Organisations or offers able to answer a need, best first."""
-        return self._hybrid(need, k, partners=False)
+        return self._hybrid(need, k, partners=False, vector=query_vector)
 
-    def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10) -> list[Suggestion]:
+    def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10,
+                         query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Complementary partners (not look-alikes) for a request or an organisation."""
         need = (need_or_profile if isinstance(need_or_profile, Need)
                 else partner_need(need_or_profile))
-        return self._hybrid(need, k, partners=True)
+        return self._hybrid(need, k, partners=True, vector=query_vector)
+
+    def query_text(self, need: Need) -> str:
+        """The text both retrievers read for a need (a stored need's vector encodes it)."""
+        described = need.type in PARTNER_NEEDS or need.type in REQUESTER_DESCRIBED
+        return focus(need.text, need.full_text) if described else need.full_text
 
     def search(self, text: str, filters: SearchFilters | None = None,
                k: int = 10) -> list[Suggestion]:
@@ -150,12 +159,12 @@ class Matcher:
                     and (extra is None or extra(doc_id)))
         return ok
 
-    def _hybrid(self, need: Need, k: int, partners: bool,
-                extra: Predicate | None = None) -> list[Suggestion]:
+    def _hybrid(self, need: Need, k: int, partners: bool, extra: Predicate | None = None,
+                vector: np.ndarray | None = None) -> list[Suggestion]:
         ok = self.allowed_predicate(need, extra)
         described = partners or need.type in REQUESTER_DESCRIBED
         text = focus(need.text, need.full_text) if described else need.full_text
-        sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok)
+        sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         fused = fuse([sparse, dense], self.weights.fusion)
         signals = {"sparse": dict(sparse), "dense": dict(dense), "fused": fused}
         me = self._identity(need) if described else None

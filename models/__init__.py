@@ -2,6 +2,7 @@
 
 from models.award import Award
 from models.base import Base, ValidationError
+from models.change_log import OutboxEvent, ProfileChange, StoredVector
 from models.consortium import Consortium, ConsortiumMember
 from models.match import Match
 from models.message import Message, Thread
@@ -14,5 +15,6 @@ from models.user import Membership, User
 __all__ = [
     "Base", "ValidationError", "Commune", "Consortium", "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
-    "Organisation", "Posting", "Thread", "User", "Award",
+    "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
+    "StoredVector",
 ]

@@ -67,6 +67,7 @@ class Posting(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     close_reason: Mapped[str | None] = mapped_column(String(12))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    matched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last ranking
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reserved: Mapped[str] = mapped_column(String(10), default="none")
     insertion_hours: Mapped[int | None] = mapped_column(Integer)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seed.demo import DemoSummary, load_demo  # noqa: E402
 from models.reference_data import load_reference_data  # noqa: E402
 from models.session import make_engine, make_session_factory  # noqa: E402
+from seed.demo import DemoSummary, load_demo  # noqa: E402
 
 
 def report(summary: DemoSummary, seconds: float) -> None:

@@ -46,12 +46,11 @@ def engine(database_url):
 
 
 @pytest.fixture
-def session_factory(engine):
+def session_factory(engine, request):
     yield make_session_factory(engine)
-    from app.services import background
-
-    background.wait_all()  # writes queue re-matching jobs: let them finish first
     empty_user_tables(engine)
+    if "app" in request.fixturenames:  # the emptied change log restarts: rebuild the index
+        request.getfixturevalue("app").extensions["essaim.index"].reset()
 
 
 @pytest.fixture
@@ -78,7 +77,17 @@ def app(engine, database_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+        # Jobs run synchronously right after each commit, and each request sees every change.
+        "JOBS_IMMEDIATE": True,
+        "JOBS_DB": str(tmp_path_factory.mktemp("jobs") / "jobs.db"),
+        "INDEX_CHECK_INTERVAL": 0,
     })
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run the outbox events left by sessions outside the app (factories, plain sessions)."""
+    return app.extensions["essaim.jobs"].drain
 
 
 @pytest.fixture

@@ -135,13 +135,10 @@ def email_of(key: str) -> str:
 def build_territory(session_factory) -> dict[str, int]:
     """The TERRITORY organisations, each owned by the user `email_of(key)`; ids by key.
 
-    The matching engine is process-wide: it is reset first."""
+    The indexes follow the change log (emptied between tests): the caller's app resets them."""
     from app.services.accounts import register_user
-    from app.services.matching import ENGINE, POSTINGS_ENGINE
     from app.services.organisations import OrganisationData, create_organisation
 
-    ENGINE.reset()
-    POSTINGS_ENGINE.reset()
     ids = {}
     with session_factory() as session:
         for number, (key, values) in enumerate(TERRITORY.items(), start=1):

@@ -11,9 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app.services.accounts import authenticate
-from seed.demo import build_specs, load_demo
-from seed.demo.catalogue import DATA_DIR, load_catalogue
-from seed.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models import (
     Commune,
     Filiere,
@@ -29,6 +26,9 @@ from models.posting import POSTING_TYPES
 from models.reference_data import empty_user_tables
 from models.session import make_session_factory
 from models.validators import siret_error
+from seed.demo import build_specs, load_demo
+from seed.demo.catalogue import DATA_DIR, load_catalogue
+from seed.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 SEED = 2026
 TODAY = date(2026, 3, 2)

@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.services.matching import refresh_matches
+from app.services.references import references_for
+from matching.sectors import filieres_for_cpv, filieres_for_naf
+from models import Award, Organisation, Posting
+from models.validators import with_luhn_key
 from seed.importers.common import ImportReport, RowSkipped, run_rows
 from seed.importers.decp import external_id, import_decp
 from seed.importers.decp_records import read_decp
@@ -18,11 +23,6 @@ from seed.importers.territory import (
     territory_contracts,
     territory_siae,
 )
-from app.services.matching import refresh_matches
-from app.services.references import references_for
-from matching.sectors import filieres_for_cpv, filieres_for_naf
-from models import Award, Organisation, Posting
-from models.validators import with_luhn_key
 from tests.factories import NANTES, make_organisation, make_posting
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -304,14 +304,15 @@ def test_real_territory_loads(db, territory):
     assert db.scalar(select(func.count()).where(Organisation.siae.is_(True))) > 40
 
 
-def test_a_new_need_in_the_real_territory_gets_explained_suggestions(db, territory):
+def test_a_new_need_in_the_real_territory_gets_explained_suggestions(app, db, territory):
     buyer = db.scalar(select(Organisation).where(Organisation.kind == "public_buyer",
                                                  Organisation.commune_insee == NANTES))
     need = make_posting(db, buyer, "Entretien des espaces verts des écoles", type="tender",
                         description="Tonte, taille des haies et désherbage manuel des espaces "
                                     "verts de trois groupes scolaires, avec clause d'insertion.")
 
-    matches = refresh_matches(db, need)
+    with app.app_context():  # the index this process holds lives on the app
+        matches = refresh_matches(db, need)
 
     assert len(matches) >= 5
     assert all(m.explanation and m.components for m in matches)

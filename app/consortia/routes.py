@@ -25,6 +25,7 @@ from app.consortia.forms import InviteForm, MemberForm, NewConsortiumForm, Propo
 from app.extensions import db
 from app.forms import apply_errors
 from app.services.consortia import lifecycle
+from app.services.consortia.export import export_rows, lot_holders, ordered_members, to_csv
 from app.services.consortia.formation import (
     INVITATIONS,
     ROLES,
@@ -36,7 +37,6 @@ from app.services.consortia.formation import (
     for_organisations,
     invite_proposal,
 )
-from app.services.consortia.export import export_rows, lot_holders, ordered_members, to_csv
 from app.services.consortia.proposals import (
     CHAIN_TEMPLATES,
     MEMBER_KINDS,

@@ -14,4 +14,4 @@ from app.services.events import refresh_pending
 def index():
     boards = dashboard_for(db.session, current_user.active_organisations())
     return render_filtered("dashboard/index.html", "partials/dashboard_boards.html",
-                           boards=boards, computing=refresh_pending())
+                           boards=boards, computing=refresh_pending(db.session))

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.htmx import render_filtered, wants_partial
 from app.matches import bp
 from app.services.match_actions import NotAllowed, apply_action, supplier_of
-from app.services.matching import partners_for, refresh_matches
+from app.services.matching import partners_for, ranking_pending, visible_matches
 from models import Match, Organisation, Posting
 
 
@@ -19,9 +19,9 @@ def for_need(need_id: int):
     require_member(posting.organisation_id)
     if posting.direction != "need" or posting.status != "published":
         abort(404)
-    matches = refresh_matches(db.session, posting)
     return render_filtered("matches/need.html", "partials/match_list.html",
-                           posting=posting, matches=matches, side="buyer")
+                           posting=posting, matches=visible_matches(db.session, posting),
+                           computing=ranking_pending(posting), side="buyer")
 
 
 @bp.post("/<int:match_id>/<action>")

@@ -8,21 +8,9 @@ from app.extensions import db
 from app.organisations import bp
 from app.organisations.access import current_organisation, my_organisations
 from app.services.contacts import can_see_contact_details
-from app.services.notify import (
-    MailSettings,
-    configure,
-    mark_read,
-    notifications_for,
-    unread_count,
-)
+from app.services.notify import mark_read, notifications_for, unread_count
 from app.urls import safe_next
 from models import Notification, Organisation
-
-
-@bp.record_once
-def _configure_mail(state) -> None:
-    """`notify` sends through the app's SMTP settings (or its outbox folder)."""
-    configure(MailSettings.from_config(state.app.config))
 
 
 def contact_visible(organisation: Organisation) -> bool:
@@ -47,10 +35,11 @@ def notifications():
                            notifications=notifications_for(db.session, member_organisation_ids()))
 
 
-@bp.get("/notifications/<int:notification_id>")
+@bp.post("/notifications/<int:notification_id>")
 @login_required
 def open_notification(notification_id: int):
-    """Mark one notification read and follow its link (same-site links only)."""
+    """Mark one notification read and follow its link (same-site links only; a POST: reading
+    a page never writes)."""
     notification = get_or_404(Notification, notification_id)
     if notification.organisation_id not in member_organisation_ids():
         abort(404)

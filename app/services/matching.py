@@ -1,20 +1,18 @@
-"""The marketplace's matching use cases: keep the engine in step with the database, store
-explained suggestions as Match rows, and let both sides act on them.
+"""The marketplace's matching use cases: what each index holds, stored explained suggestions
+(Match rows) for needs, and the searches and partner lists read straight from the index.
 
-One `MatchingEngine` per process holds a `matching.Matcher`. Before each use it syncs with the
-database (the source of truth) by comparing `updated_at` stamps, so edits made by another
-process are picked up and only changed profiles are re-encoded (incremental index updates).
+Suggestions are computed by the job queue after a change is committed (`reactions`), never by
+a page view: a need's page reads its stored Match rows.
 """
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.infra import vectors
+from app.infra.index_holder import Indexes, IndexHolder, current_index
 from app.services.matching_profiles import (
     need_from_posting,
     offer_key,
@@ -25,7 +23,6 @@ from app.services.matching_profiles import (
     profile_from_offer,
     profile_from_organisation,
 )
-from matching.api import Matcher
 from models import Match, Organisation, Posting
 
 SUGGESTIONS_K = 10
@@ -33,132 +30,107 @@ STORED_K = 20  # suggestions kept per need (what suppliers see among their oppor
 REFERENCE_SOURCES = ("decp",)  # imported past contracts: not searchable postings
 
 
-class MatchingEngine:
-    """A process-wide matcher over one kind of rows, synced lazily with the database.
-
-    `stamps_of(session)` gives {profile id: updated_at} of what should be indexed;
-    `profiles_of(session, ids)` loads the changed ones as `matching.Profile`s.
-    """
-
-    def __init__(self, stamps_of, profiles_of) -> None:
-        self.stamps_of, self.profiles_of = stamps_of, profiles_of
-        self.matcher: Matcher | None = None
-        self.stamps: dict[str, datetime] = {}
-        self.lock = threading.RLock()
-
-    def reset(self) -> None:
-        with self.lock:
-            self.matcher, self.stamps = None, {}
-
-    @contextmanager
-    def using(self, session: Session) -> Iterator[Matcher]:
-        """The synced matcher, held under the lock: a request, the background worker and the
-        sync never touch the shared index at the same time (a ranking takes ~25 ms)."""
-        with self.lock:
-            yield self.ready(session)
-
-    def ready(self, session: Session) -> Matcher:
-        """The matcher, after applying what changed in the database since the last call."""
-        with self.lock:
-            if self.matcher is None:
-                self.matcher = Matcher()
-            current = self.stamps_of(session)
-            changed = [key for key, stamp in current.items() if self.stamps.get(key) != stamp]
-            gone = [key for key in self.stamps if key not in current]
-            if gone:
-                self.matcher.remove(gone)
-            if changed:
-                self.matcher.upsert(self.profiles_of(session, changed))
-            self.stamps = current
-            return self.matcher
+# -- what the indexes hold ----------------------------------------------------------------
+def _open_offers():
+    return select(Posting).where(
+        Posting.direction == "offer", Posting.status == "published",
+        or_(Posting.deadline.is_(None), Posting.deadline >= date.today())
+    ).options(selectinload(Posting.filieres))
 
 
-def _open_postings(direction: str | None = None):
-    statement = select(Posting.id, Posting.updated_at).where(
-        Posting.status == "published",
-        or_(Posting.deadline.is_(None), Posting.deadline >= date.today()))
-    return statement.where(Posting.direction == direction) if direction else statement
+def all_suppliers(session: Session) -> list:
+    """Every organisation and every open offer (closed or expired ones are not indexed)."""
+    organisations = session.scalars(select(Organisation)
+                                    .options(selectinload(Organisation.filieres)))
+    return ([profile_from_organisation(o) for o in organisations]
+            + [profile_from_offer(p) for p in session.scalars(_open_offers())])
 
 
-def _supplier_stamps(session: Session) -> dict[str, datetime]:
-    """Every organisation and every open offer (closed or expired ones leave the index)."""
-    stamps = {org_key(i): stamp for i, stamp in session.execute(
-        select(Organisation.id, Organisation.updated_at))}
-    stamps.update((offer_key(i), s) for i, s in session.execute(_open_postings("offer")))
-    return stamps
+def load_suppliers(session: Session, keys: set[str]) -> tuple[list, set[str]]:
+    """Re-derive what changed: an organisation with its offers (they carry its flags)."""
+    ids = _ids_by_kind(keys)
+    organisations = list(session.scalars(select(Organisation).where(
+        Organisation.id.in_(ids["org"])).options(selectinload(Organisation.filieres))))
+    offers = list(session.scalars(_open_offers().where(or_(
+        Posting.id.in_(ids["posting"]), Posting.organisation_id.in_(ids["org"])))))
+    keep = [profile_from_organisation(o) for o in organisations] + [
+        profile_from_offer(p) for p in offers]
+    kept = {p.id for p in keep}
+    gone = {org_key(i) for i in ids["org"]} | {offer_key(i) for i in ids["posting"]}
+    return keep, gone - kept
 
 
-def _load_supplier_profiles(session: Session, keys: list[str]) -> list:
-    ids = {"org": [], "offer": []}
+def _searchable_postings():
+    return select(Posting).where(
+        Posting.status != "draft", Posting.source.not_in(REFERENCE_SOURCES)
+    ).options(selectinload(Posting.filieres))
+
+
+def all_postings(session: Session) -> list:
+    """Every posting but drafts and imported past contracts (references, not listings)."""
+    return [profile_for_search(p) for p in session.scalars(_searchable_postings())]
+
+
+def load_postings(session: Session, keys: set[str]) -> tuple[list, set[str]]:
+    ids = _ids_by_kind(keys)["posting"]
+    keep = [profile_for_search(p) for p in session.scalars(
+        _searchable_postings().where(Posting.id.in_(ids)))]
+    return keep, {posting_key(i) for i in ids} - {p.id for p in keep}
+
+
+def _ids_by_kind(keys: set[str]) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {"org": [], "posting": []}
     for key in keys:
         kind, number = parse_key(key)
-        ids[kind].append(number)
-    organisations = session.scalars(select(Organisation).where(Organisation.id.in_(ids["org"]))
-                                    .options(selectinload(Organisation.filieres)))
-    offers = session.scalars(select(Posting).where(Posting.id.in_(ids["offer"]))
-                             .options(selectinload(Posting.filieres)))
-    return ([profile_from_organisation(o) for o in organisations]
-            + [profile_from_offer(p) for p in offers])
+        ids.setdefault(kind, []).append(number)
+    return ids
 
 
-def _posting_stamps(session: Session) -> dict[str, datetime]:
-    """Every posting but drafts (the search filters on status afterwards), and but the past
-    contracts imported from open data: they are references on organisation pages, and the
-    national DECP file alone would be 10,000 texts to encode."""
-    statement = select(Posting.id, Posting.updated_at).where(
-        Posting.status != "draft", Posting.source.not_in(REFERENCE_SOURCES))
-    return {posting_key(i): stamp for i, stamp in session.execute(statement)}
+def build_indexes(encoder_factory, check_interval: float) -> Indexes:
+    return Indexes(
+        IndexHolder("suppliers", all_suppliers, load_suppliers, encoder_factory, check_interval),
+        IndexHolder("postings", all_postings, load_postings, encoder_factory, check_interval),
+    )
 
 
-def _load_posting_profiles(session: Session, keys: list[str]) -> list:
-    ids = [parse_key(key)[1] for key in keys]
-    postings = session.scalars(select(Posting).where(Posting.id.in_(ids))
-                               .options(selectinload(Posting.filieres)))
-    return [profile_for_search(p) for p in postings]
-
-
-ENGINE = MatchingEngine(_supplier_stamps, _load_supplier_profiles)
-POSTINGS_ENGINE = MatchingEngine(_posting_stamps, _load_posting_profiles)
-
-
-def rank_need(session: Session, posting: Posting, k: int = STORED_K):
+# -- stored suggestions -----------------------------------------------------------------
+def rank_need(session: Session, posting: Posting, k: int = STORED_K, store: bool = False):
     """Explained suggestions for a need, straight from the engine (nothing stored)."""
     need = need_from_posting(posting)
-    with ENGINE.using(session) as matcher:
+    with current_index().suppliers.using(session) as matcher:
+        vector = vectors.query(session, matcher.encoder, matcher.query_text(need), store)
         if posting.type == "partnership":
-            return matcher.suggest_partners(need, k)
-        return matcher.suggest_suppliers(need, k)
+            return matcher.suggest_partners(need, k, query_vector=vector)
+        return matcher.suggest_suppliers(need, k, query_vector=vector)
 
 
 def refresh_matches(session: Session, posting: Posting, k: int = STORED_K) -> list[Match]:
-    """Recompute and store a need's suggestions; dismissed ones never come back."""
+    """Recompute and store a need's suggestions (a job); dismissed ones never come back."""
     existing = {_target_key(m): m for m in _matches_of(session, posting.id)}
     dismissed = {key for key, m in existing.items() if m.dismissed}
-    suggestions = [s for s in rank_need(session, posting, k + len(dismissed))
+    suggestions = [s for s in rank_need(session, posting, k + len(dismissed), store=True)
                    if s.id not in dismissed][:k]
     for suggestion in suggestions:
         match = existing.get(suggestion.id) or _new_match(session, posting, suggestion.id)
         match.score = suggestion.score
         match.components = suggestion.components
         match.explanation = suggestion.explanation
-    _flush_tolerating_races(session)
+    posting.matched_at = datetime.now(UTC)
+    session.flush()
     return visible_matches(session, posting)
 
 
 def _new_match(session: Session, posting: Posting, key: str) -> Match:
+    """A new Match row, inserted in a savepoint: if another job stored it first, use theirs."""
     kind, target_id = parse_key(key)
-    match = Match(need=posting, status="proposed", dismissed=False,
-                  **({"organisation_id": target_id} if kind == "org" else {"offer_id": target_id}))
-    session.add(match)
-    return match
-
-
-def _flush_tolerating_races(session: Session) -> None:
-    """Two requests may store the same suggestion at once: the second one simply loses."""
+    target = {"organisation_id": target_id} if kind == "org" else {"offer_id": target_id}
     try:
-        session.commit()
+        with session.begin_nested():
+            match = Match(need=posting, status="proposed", dismissed=False, **target)
+            session.add(match)
     except IntegrityError:
-        session.rollback()
+        match = session.scalar(select(Match).filter_by(need_id=posting.id, **target))
+    return match
 
 
 def _target_key(match: Match) -> str:
@@ -176,6 +148,18 @@ def visible_matches(session: Session, posting: Posting) -> list[Match]:
         .order_by(Match.score.desc(), Match.id)))
 
 
+def ranking_pending(posting: Posting) -> bool:
+    """True while the job queue has not ranked the need's current version yet."""
+    if posting.matched_at is None:
+        return True
+    changed = posting.published_at or posting.created_at
+    return changed is not None and _aware(posting.matched_at) < _aware(changed)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def opportunities_for(session: Session, organisation: Organisation) -> list[Match]:
     """Open needs for which this organisation (or one of its offers) was suggested."""
     own_offers = select(Posting.id).where(Posting.organisation_id == organisation.id)
@@ -189,33 +173,36 @@ def opportunities_for(session: Session, organisation: Organisation) -> list[Matc
     return [m for m in session.scalars(statement) if m.need.is_open]
 
 
-def refresh_all_open_needs(session: Session) -> int:
-    """Recompute every open need's suggestions (after a new organisation or offer appears)."""
+def open_needs(session: Session) -> list[Posting]:
     needs = session.scalars(select(Posting).where(
-        Posting.direction == "need", Posting.status == "published"))
-    count = 0
+        Posting.direction == "need", Posting.status == "published").order_by(Posting.id))
+    return [posting for posting in needs if posting.is_open]
+
+
+def refresh_all_open_needs(session: Session) -> int:
+    """Recompute every open need's suggestions (after suppliers changed)."""
+    needs = open_needs(session)
     for posting in needs:
-        if posting.is_open:
-            refresh_matches(session, posting)
-            count += 1
-    return count
+        refresh_matches(session, posting)
+    return len(needs)
 
 
+# -- read straight from the index ---------------------------------------------------------
 def search_organisations(session: Session, text: str, filters, k: int) -> list:
-    """Hybrid semantic search over organisations (and offers): [(profile id, Suggestion)]."""
-    with ENGINE.using(session) as matcher:
+    """Hybrid semantic search over organisations (and offers)."""
+    with current_index().suppliers.using(session) as matcher:
         return matcher.search(text, filters, k)
 
 
 def search_postings(session: Session, text: str, filters, k: int) -> list:
     """Hybrid semantic search over published needs and offers."""
-    with POSTINGS_ENGINE.using(session) as matcher:
+    with current_index().postings.using(session) as matcher:
         return matcher.search(text, filters, k)
 
 
 def partners_for(session: Session, organisation: Organisation, k: int = 6) -> list:
     """Complementary organisations (value-chain neighbours, not look-alikes), explained."""
-    with ENGINE.using(session) as matcher:
+    with current_index().suppliers.using(session) as matcher:
         profile = matcher.profiles.get(org_key(organisation.id))
         suggestions = matcher.suggest_partners(profile, k * 2) if profile else []
     return [s for s in suggestions if s.id.startswith("org:")][:k]

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.services.events import organisation_saved
 from models import Commune, Filiere, LegalForm, Membership, Organisation, User, ValidationError
 from models.validators import normalise_siret, siret_error
 
@@ -106,9 +105,7 @@ def create_organisation(session: Session, data: OrganisationData,
 
 def onboard_organisation(session: Session, data: OrganisationData, owner: User) -> Organisation:
     """A user registers their organisation and becomes its owner; matching hears about it."""
-    organisation = create_organisation(session, data, owner)
-    organisation_saved(session, organisation)
-    return organisation
+    return create_organisation(session, data, owner)
 
 
 def update_organisation(session: Session, organisation: Organisation,
@@ -121,7 +118,6 @@ def update_organisation(session: Session, organisation: Organisation,
     organisation.siret = data.siret
     apply_data(session, organisation, data)
     session.flush()
-    organisation_saved(session, organisation)
     return organisation
 
 

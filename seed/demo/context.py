@@ -6,10 +6,10 @@ from random import Random
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from models import Commune
 from seed.demo.catalogue import Catalogue
 from seed.demo.identity import address, contact, coordinates, phone, siret_for
 from seed.demo.specs import OrgSpec, Place
-from models import Commune
 
 
 def load_places(session: Session, outside: list[str]) -> dict[str, Place]:

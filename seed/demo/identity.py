@@ -3,9 +3,9 @@
 import hashlib
 from random import Random
 
+from models.validators import with_luhn_key
 from seed.demo.specs import Place
 from seed.demo.text import slug
-from models.validators import with_luhn_key
 
 JITTER_DEGREES = 0.012  # about 1 km: organisations of a commune do not all sit on its centroid
 

@@ -2,9 +2,9 @@
 
 from functools import cache
 
+from models.reference_data import legal_form_rows
 from seed.demo.context import BuildContext
 from seed.demo.specs import NetworkSpec, OrgSpec
-from models.reference_data import legal_form_rows
 
 COMPANY_MEMBER_ODDS = 0.3  # a few conventional companies join sector networks
 

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 from models import CpvCode, Filiere, LegalForm, Lever, Lot, NetworkMember, Organisation, Posting
+from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 
 SOURCE = "demo"
 

@@ -10,9 +10,9 @@ Nantes » when the place is only « FR »); all but the first are reported as gu
 
 from dataclasses import dataclass
 
+from matching.text import fold
 from seed.importers.decp_records import DecpRecord
 from seed.importers.places import CommuneIndex, department_of_postcode
-from matching.text import fold
 
 # Bodies of a whole département sit at its chef-lieu.
 DEPARTMENT_BODIES = ("DEPARTEMENT", "SDIS", "PREFECTURE", "CPAM", "CAF ")

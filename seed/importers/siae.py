@@ -12,6 +12,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.services.organisations import (
+    OrganisationData,
+    apply_data,
+    create_organisation,
+    find_by_siret,
+)
+from matching.sectors import normalise_naf
+from models import LegalForm, Organisation
+from models.validators import normalise_siret, siret_error
 from seed.importers.activity import activity_filieres, activity_text
 from seed.importers.common import (
     ImportReport,
@@ -26,15 +35,6 @@ from seed.importers.common import (
 from seed.importers.decp import with_linked_awards
 from seed.importers.legal import kind_for, legal_form_code
 from seed.importers.places import CommuneIndex, commune_index
-from app.services.organisations import (
-    OrganisationData,
-    apply_data,
-    create_organisation,
-    find_by_siret,
-)
-from matching.sectors import normalise_naf
-from models import LegalForm, Organisation
-from models.validators import normalise_siret, siret_error
 
 SOURCE = "lemarche"
 # A buyer stub created from DECP (SIRET and name only) gives way to the richer SIAE record.

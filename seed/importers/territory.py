@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from models.reference_data import DATA_DIR
 from seed.importers.common import ImportReport, Row, pick
 from seed.importers.decp import import_decp_records
 from seed.importers.decp_records import DecpRecord, read_decp
 from seed.importers.places import department_of_postcode
 from seed.importers.siae import POSTCODE, import_siae_rows, read_siae
-from models.reference_data import DATA_DIR
 
 PAYS_DE_LA_LOIRE = ("44", "49", "53", "72", "85")
 SIAE_FILE = Path("suppliers") / "siae_lemarche_fixture.csv"

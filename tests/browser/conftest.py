@@ -25,6 +25,8 @@ def live_app(engine, database_url, tmp_path_factory):
     return create_app({
         "TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("browser-outbox")),
+        "JOBS_IMMEDIATE": True, "INDEX_CHECK_INTERVAL": 0,
+        "JOBS_DB": str(tmp_path_factory.mktemp("browser-jobs") / "jobs.db"),
     })
 
 
@@ -71,15 +73,13 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture
-def territory(session_factory) -> dict[str, int]:
-    """The shared test territory; the background refresh it triggers is awaited so that the
-    browser meets an idle worker."""
-    from app.services import background
-
+def territory(session_factory, live_app) -> dict[str, int]:
+    """The shared test territory, with the jobs its creation queued already run (the tables
+    were emptied since the last test: the live app's index is rebuilt)."""
+    live_app.extensions["essaim.index"].reset()
     ids = build_territory(session_factory)
-    background.wait_all()
-    yield ids
-    background.wait_all()
+    live_app.extensions["essaim.jobs"].drain()
+    return ids
 
 
 @pytest.fixture
@@ -104,9 +104,5 @@ def shoot():
 
 @pytest.fixture
 def mail_outbox(live_app) -> Path:
-    """The live app's outbox folder, made current for `notify` again: mail settings are
-    process-wide, and another app built later in the run (the `app` fixture) replaces them."""
-    from app.services.notify import MailSettings, configure
-
-    configure(MailSettings.from_config(live_app.config))
+    """The live app's outbox folder (its mail jobs write there)."""
     return Path(live_app.config["MAIL_OUTBOX_DIR"])

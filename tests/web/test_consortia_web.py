@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from app.services.consortia.proposals import CACHE
-from app.services.matching import ENGINE, POSTINGS_ENGINE
 from app.services.organisations import OrganisationData, create_organisation
 from models import (
     Consortium,
@@ -84,8 +83,6 @@ def _tender(orgs, title, lots, **fields) -> Posting:
 @pytest.fixture
 def territory(db, auth):
     """Nine organisations, one user each, a 3-lot tender and an unanswerable one."""
-    ENGINE.reset()
-    POSTINGS_ENGINE.reset()
     CACHE.clear()
     users = {key: auth.create_user(f"{key}@example.org", PASSWORD) for key in ORGS}
     orgs = {}

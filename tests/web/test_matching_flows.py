@@ -5,13 +5,15 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
+from app.services.events import posting_saved
 from models import Filiere, Organisation, Posting
 from tests.factories import PASSWORD, build_territory, email_of
 
 
 @pytest.fixture
-def territory(db, session_factory):
-    """The shared test territory, and a published tender of the buyer reserved to SIAE."""
+def territory(db, session_factory, run_jobs):
+    """The shared test territory, and a published tender of the buyer reserved to SIAE, ranked
+    by the job its publication queued."""
     ids = build_territory(session_factory)
     orgs = {key: db.get(Organisation, ident) for key, ident in ids.items()}
     tender = Posting(organisation=orgs["buyer"], direction="need", type="tender",
@@ -22,7 +24,10 @@ def territory(db, session_factory):
     tender.filieres = [db.get(Filiere, "reemploi")]
     tender.publish()
     db.add(tender)
+    db.flush()
+    posting_saved(db, tender, newly_published=True)
     db.commit()
+    run_jobs()
     return orgs, tender
 
 
@@ -123,8 +128,7 @@ def _match_of(db, tender, organisation):
 
 
 def test_a_new_fitting_organisation_is_suggested_after_the_background_refresh(
-        db, auth, territory):
-    from app.services import background
+        db, auth, territory, run_jobs):
     from app.services.organisations import OrganisationData, onboard_organisation
     from models.validators import with_luhn_key
 
@@ -136,6 +140,7 @@ def test_a_new_fitting_organisation_is_suggested_after_the_background_refresh(
         description="Entreprise d'insertion : collecte, réparation et revente de meubles."),
         db.merge(owner))
     db.commit()
-    background.wait_all()
+    assert _match_of(db, tender, newcomer) is None  # ranked by the queue, not the commit
+    run_jobs()
     db.expire_all()
     assert _match_of(db, tender, newcomer) is not None

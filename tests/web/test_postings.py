@@ -17,12 +17,6 @@ HTMX = {"HX-Request": "true"}
 TODAY = date.today()
 
 
-@pytest.fixture(autouse=True)
-def keep_past_deadlines_published(app, monkeypatch):
-    """The hourly expiry hook would close the past-deadline need on the first request."""
-    monkeypatch.setitem(app.config, "EXPIRY_INTERVAL_SECONDS", 0)
-
-
 def link(posting) -> str:
     return f'href="/annonces/{posting.id}"'
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.matching import ENGINE
+from app.infra.index_holder import current_index
 from app.services.matching_profiles import need_from_posting, parse_key
 from matching.api import Matcher
 from matching.consortia import (
@@ -203,7 +203,7 @@ def load_organisations(session: Session, ids: Iterable[int]) -> dict[int, Organi
 def _solve(session: Session, posting: Posting, tender: Tender, chain: ChainTemplate | None,
            network: str | None) -> ConsortiumResult:
     needs = chain_needs(posting, chain) if chain else lot_needs(posting, tender)
-    with ENGINE.using(session) as matcher:
+    with current_index().suppliers.using(session) as matcher:
         fits = fits_by_organisation(matcher, needs)
     organisations = load_organisations(session, fits)
     networks = network_names(session, organisations)

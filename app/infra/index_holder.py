@@ -1,0 +1,125 @@
+"""Each process's search index, kept in step with the database by its change log.
+
+An `IndexHolder` owns one `matching.Matcher` over one kind of profiles. It is built from the
+database on first use; afterwards it reads the change log (`ProfileChange`) past the last
+sequence number it applied, at most once per `check_interval` seconds, and re-derives only the
+profiles those keys name. A change committed by any process (web, worker, CLI) thus reaches
+every process within about a second, with no table scan on the read path. Vectors come from the
+shared `StoredVector` table when the worker has stored them; otherwise they are encoded here
+(and never written: reading a page must not write).
+"""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.infra import vectors
+from matching.api import Matcher
+from matching.types import Profile
+from models import ProfileChange
+from models.change_log import REBUILD
+
+# (session, changed keys) → (profiles to upsert, profile ids to remove)
+Loader = Callable[[Session, set[str]], tuple[list[Profile], set[str]]]
+Everything = Callable[[Session], list[Profile]]
+
+
+class IndexHolder:
+    """One process's matcher over one kind of profiles, synced from the change log."""
+
+    def __init__(self, name: str, everything: Everything, load: Loader, encoder_factory,
+                 check_interval: float = 1.0) -> None:
+        self.name, self.everything, self.load = name, everything, load
+        self.encoder_factory = encoder_factory
+        self.check_interval = check_interval
+        self.matcher: Matcher | None = None
+        self.seq = 0
+        self.checked_at = float("-inf")
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def using(self, session: Session) -> Iterator[Matcher]:
+        """The synced matcher, held under the lock (the FAISS index is not thread-safe)."""
+        with self.lock:
+            yield self.sync(session)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.matcher, self.seq, self.checked_at = None, 0, float("-inf")
+
+    def sync(self, session: Session) -> Matcher:
+        with self.lock:
+            now = time.monotonic()
+            if self.matcher is not None and now - self.checked_at < self.check_interval:
+                return self.matcher
+            self.checked_at = now
+            head = _head(session)
+            if self.matcher is None or head < self.seq:
+                self._build(session, head)
+            elif head > self.seq:
+                self._apply(session, head)
+            return self.matcher
+
+    def _build(self, session: Session, head: int) -> None:
+        """Everything from the database; changes committed meanwhile are applied next time."""
+        self.matcher = Matcher(self.encoder_factory())
+        self._upsert(session, self.everything(session))
+        self.seq = head
+
+    def _apply(self, session: Session, head: int) -> None:
+        keys = set(session.scalars(select(ProfileChange.key).where(
+            ProfileChange.seq > self.seq, ProfileChange.seq <= head)))
+        if REBUILD in keys:
+            self._build(session, head)
+            return
+        profiles, gone = self.load(session, keys)
+        owned = {pid for pid, p in self.matcher.profiles.items() if p.owner_id in keys}
+        self.matcher.remove(gone | (owned - {p.id for p in profiles}))
+        self._upsert(session, profiles)
+        self.seq = head
+
+    def _upsert(self, session: Session, profiles: list[Profile]) -> None:
+        if not profiles:
+            return
+        texts = [p.full_text for p in profiles]
+        self.matcher.upsert(profiles, vectors.passages(session, self.matcher.encoder, texts))
+
+    def changed_profiles(self, session: Session, keys: set[str]) -> list[Profile]:
+        """The current profiles of changed keys (all of them after a rebuild)."""
+        if REBUILD in keys:
+            return self.everything(session)
+        return self.load(session, keys)[0]
+
+    def status(self) -> dict:
+        with self.lock:
+            size = len(self.matcher.profiles) if self.matcher else 0
+            return {"profiles": size, "seq": self.seq, "built": self.matcher is not None}
+
+
+def _head(session: Session) -> int:
+    return session.scalar(select(func.max(ProfileChange.seq))) or 0
+
+
+@dataclass
+class Indexes:
+    """The process's two indexes: suppliers (organisations and open offers), postings."""
+
+    suppliers: IndexHolder
+    postings: IndexHolder
+
+    def reset(self) -> None:
+        self.suppliers.reset()
+        self.postings.reset()
+
+    def status(self) -> dict:
+        return {"suppliers": self.suppliers.status(), "postings": self.postings.status()}
+
+
+def current_index() -> Indexes:
+    return current_app.extensions["essaim.index"]
