@@ -41,7 +41,7 @@ TARGETS = (("organisations", "siret", _siret), ("users", "email", _email))
 
 def _normalised_rows(connection, table: str, column: str, rule) -> dict[str, list[tuple]]:
     groups: dict[str, list[tuple]] = defaultdict(list)
-    for row_id, value in connection.execute(sa.text(f"SELECT id, {column} FROM {table}")):
+    for row_id, value in connection.execute(sa.text(f"SELECT id, {column} FROM {table} ORDER BY id")):
         groups[rule(value)].append((row_id, value))
     return groups
 
