@@ -3,7 +3,7 @@
 from flask import Flask
 
 from app.config import Config
-from app.extensions import csrf, db, limiter, login_manager
+from app.extensions import csrf, db, init_limiter, login_manager
 from app.extensions import htmx as htmx_extension  # `app.htmx` is a module of this package
 from models.session import ROOT
 
@@ -36,13 +36,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx_extension.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
+    from app.auth.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from models import User
-
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)
 
 
 def register_infrastructure(app: Flask) -> None:

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from models.session import ROOT, database_url
 
@@ -21,6 +22,26 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _cookie_secure(base_url: str) -> bool:
+    """Secure session cookie unless SESSION_COOKIE_SECURE=0, or plain HTTP on this machine.
+
+    `make run` serves http://127.0.0.1:5000, where a Secure cookie would never come back.
+    """
+    if os.environ.get("SESSION_COOKIE_SECURE") in ("0", "1"):
+        return os.environ["SESSION_COOKIE_SECURE"] == "1"
+    url = urlsplit(base_url)
+    return not (url.scheme == "http" and url.hostname in LOOPBACK_HOSTS)
+
+
+def _ratelimit_storage() -> str:
+    """Rate-limit counters shared by every process through Redis when there is one."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or "memory://")
+
+
 class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()
@@ -29,8 +50,12 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+        self.SESSION_COOKIE_SECURE = _cookie_secure(self.BASE_URL)
+        self.RATELIMIT_STORAGE_URI = _ratelimit_storage()
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limit per process, no 500
+        # Number of trusted reverse proxies in front of the app (their X-Forwarded-For is used).
+        self.PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
@@ -39,7 +64,6 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Essaim <noreply@essaim.local>")
         self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
         self.PAGE_SIZE = int(os.environ.get("ESSAIM_PAGE_SIZE", "20"))
-        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
         self.ENCODER = os.environ.get("ESSAIM_ENCODER", "e5")
         self.ENCODER_MODEL = os.environ.get("ESSAIM_MODEL") or None
         # Job queue: Redis when REDIS_URL is set, else a SQLite file (no server to run).

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError
 from models.reference import Commune, Filiere, LegalForm
-from models.validators import normalise_siret, siret_error
+from models.validators import clean_identifier, normalise_siret, siret_error
 
 if TYPE_CHECKING:
     from models.user import Membership
@@ -65,6 +65,10 @@ class Organisation(TimestampMixin, Base):
         if error:
             raise ValidationError(error, "siret")
         return normalise_siret(value)
+
+    @validates("name", "email")
+    def _normalise_identifier(self, key: str, value: str) -> str:
+        return clean_identifier(key, value)
 
     @validates("kind")
     def _check_kind(self, _key: str, value: str) -> str:

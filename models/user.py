@@ -1,10 +1,11 @@
 """Users and their memberships in organisations."""
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError
 from models.organisation import Organisation
+from models.validators import clean_identifier
 
 MEMBERSHIP_ROLES = ("owner", "member")
 MEMBERSHIP_STATUSES = ("active", "pending")
@@ -20,14 +21,21 @@ class User(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120), default="")
     is_animator: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the session cookie: bumping it (logout, new password, deactivation) ends every
+    # session of the user, including copied cookies.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
-    @validates("email")
-    def _normalise_email(self, _key: str, value: str) -> str:
-        return value.strip().lower()
+    @validates("email", "name")
+    def _normalise_identifier(self, key: str, value: str) -> str:
+        return clean_identifier(key, value)
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued so far (they carry the old version)."""
+        self.session_version = (self.session_version or 1) + 1
 
     # Flask-Login's user protocol, written out so that models never import Flask.
     @property
@@ -43,10 +51,14 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
 
     def active_organisations(self) -> list[Organisation]:
         return [m.organisation for m in self.memberships if m.status == "active"]
+
+
+# The stored e-mail is already normalised; this index also guards writes that bypass the model.
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
 class Membership(TimestampMixin, Base):

@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.access import get_or_404, member_organisation_ids
-from app.extensions import db, limiter
+from app.extensions import db, limiter, user_or_address
 from app.messages import bp
 from app.messages.forms import NewThreadForm, ReplyForm
 from app.organisations.access import acting_or_onboarding, current_organisation
@@ -50,7 +50,7 @@ def index():
 
 @bp.route("/nouveau", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("20 per minute", methods=["POST"], key_func=user_or_address)
 def new():
     recipient = get_or_404(Organisation, request.args.get("organisation_id", type=int) or 0)
     sender = acting_or_onboarding(request.args.get("org_id", type=int))
@@ -67,7 +67,7 @@ def new():
 
 @bp.route("/<int:thread_id>", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"], key_func=user_or_address)
 def show(thread_id: int):
     thread, side = get_thread(thread_id)
     form = ReplyForm()

@@ -2,7 +2,7 @@
 
 from flask import current_app, request
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.htmx import render_filtered
 from app.search import bp
 from app.search.forms import SearchForm
@@ -23,6 +23,7 @@ def _query(form: SearchForm) -> SearchQuery:
 
 
 @bp.get("/")
+@limiter.limit("60 per minute")
 def index():
     form = SearchForm.from_args(request.args, reference_choices(db.session))
     query = _query(form)

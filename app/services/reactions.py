@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.infra import vectors
 from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
-from app.services import notify
+from app.services import account_mail, notify
 from app.services.alerts import alert_fitting_organisations
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
 from app.services.matching import refresh_all_open_needs, refresh_matches
@@ -79,6 +79,10 @@ def notification_email(session: Session, ctx: JobContext, event: OutboxEvent,
     notify.email_notification(session, ctx.mailer, notification_id)
 
 
+def account_email(session: Session, ctx: JobContext, event: OutboxEvent, **payload) -> None:
+    account_mail.send_account_email(session, ctx.mailer, **payload)
+
+
 def digest_email(session: Session, ctx: JobContext, event: OutboxEvent, **payload) -> None:
     notify.email_digest(session, ctx.mailer, **payload)
 
@@ -89,4 +93,5 @@ REACTIONS = {
     PROFILES_CHANGED: profiles_changed,
     notify.NOTIFICATION_EMAIL: notification_email,
     notify.DIGEST_EMAIL: digest_email,
+    account_mail.ACCOUNT_EMAIL: account_email,
 }
