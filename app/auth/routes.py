@@ -9,13 +9,13 @@ from app.auth.forms import (
     NewPasswordForm,
     RegisterForm,
 )
+from app.extensions import db, limiter
+from app.forms import apply_errors
 from app.services.account_mail import (
     queue_account_exists,
     queue_password_reset,
     user_from_token,
 )
-from app.extensions import db, limiter
-from app.forms import apply_errors
 from app.services.accounts import (
     EmailTaken,
     authenticate,
