@@ -2,6 +2,7 @@
 and digests. Each command is one unit of work: it commits once; what follows runs on the queue.
 """
 
+import logging
 from datetime import timedelta
 
 import click
@@ -19,6 +20,7 @@ def register(app: Flask) -> None:
     @click.option("--workers", default=2, show_default=True, help="worker threads")
     def worker(workers: int) -> None:
         """Run the job queue's consumer (outbox events, expiry, digests) until stopped."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         jobs = _jobs()
         click.echo(f"Événements en attente remis en file : {jobs.sweep(older_than=timedelta(0))}")
         jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

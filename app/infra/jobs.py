@@ -68,11 +68,13 @@ class Jobs:
             outbox_event = session.get(OutboxEvent, event_id)
             if outbox_event is None or outbox_event.done_at is not None:
                 return
+            log.info("outbox event %s (%s) started", event_id, outbox_event.topic)
             reaction = REACTIONS[outbox_event.topic]
             reaction(session, self.context, outbox_event, **outbox_event.payload)
             outbox_event.done_at = datetime.now(UTC)
             outbox_event.attempts += 1
             session.commit()
+            log.info("outbox event %s done", event_id)
 
     def pending(self, session: Session, older_than: timedelta = STALE_AFTER) -> list[int]:
         limit = datetime.now(UTC) - older_than
