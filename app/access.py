@@ -58,7 +58,8 @@ def require_member(organisation_id: int | None) -> None:
 
 def get_or_404(model, object_id: int | None, for_update: bool = False):
     """The row, 404 when unknown; `for_update` locks it until the commit (PostgreSQL)."""
-    row = db.session.get(model, object_id or 0, with_for_update=for_update or None,
+    lock = {"of": model} if for_update else None  # its own row, not the eager-joined ones
+    row = db.session.get(model, object_id or 0, with_for_update=lock,
                          populate_existing=for_update)
     if row is None:
         abort(404)

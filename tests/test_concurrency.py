@@ -3,6 +3,7 @@ database): one consistent state, a French answer, never a 500 nor a duplicate ro
 
 Run on SQLite (default) and on PostgreSQL (TEST_DATABASE_URL)."""
 
+import logging
 import threading
 from datetime import date, timedelta
 
@@ -191,3 +192,27 @@ def test_error_page_renders_after_a_failed_flush(app, db, auth):
     response = client.post("/doublon")
     assert response.status_code == 409
     assert "Une autre modification est arrivée au même moment" in text(response)
+
+
+def test_database_locked_is_replayed_not_shown(app, db, auth, engine, caplog):
+    """SQLite: another writer holds the lock past the busy timeout; the request is replayed
+    and succeeds instead of showing « database is locked »."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    organisation = make_organisation(db, "Trocantons")
+    auth.create_user("candidat@example.org", PASSWORD)
+    assert auth.login("candidat@example.org", PASSWORD).status_code == 302
+    caplog.set_level(logging.INFO, logger="app.transaction")
+    holder = engine.raw_connection()
+    holder.cursor().execute("BEGIN IMMEDIATE")
+    release = threading.Timer(6.0, holder.rollback)  # longer than the 5 s busy timeout
+    release.start()
+    try:
+        response = auth.client.post(f"/organisations/{organisation.id}/rejoindre")
+    finally:
+        release.join()
+        holder.close()
+    assert response.status_code == 302
+    assert count(db, select(Membership).where(
+        Membership.organisation_id == organisation.id)) == 1
+    assert "replaying" in caplog.text  # the first attempt met the lock
