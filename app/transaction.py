@@ -25,7 +25,8 @@ from models import ValidationError
 
 log = logging.getLogger(__name__)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-ATTEMPTS = 5
+ATTEMPTS = 5  # « database is locked », serialisation failures, deadlocks
+CONFLICT_ATTEMPTS = 2  # a unique key lost to a concurrent request: one replay says why
 BACKOFF_SECONDS = 0.05
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 
@@ -72,7 +73,7 @@ def unit_of_work(view):
                 return _attempt(view, args, kwargs)
             except DBAPIError as error:
                 db.session.rollback()
-                if attempt == ATTEMPTS or not is_transient(error):
+                if not _replayable(error, attempt):
                     raise
                 log.info("replaying %s after %s (attempt %d)", request.path,
                          type(error.orig).__name__, attempt)
@@ -81,6 +82,11 @@ def unit_of_work(view):
         raise AssertionError("unreachable")
 
     return run
+
+
+def _replayable(error: DBAPIError, attempt: int) -> bool:
+    limit = CONFLICT_ATTEMPTS if isinstance(error, IntegrityError) else ATTEMPTS
+    return attempt < limit and is_transient(error)
 
 
 def _reset_request(flashes: list) -> None:

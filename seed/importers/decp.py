@@ -19,6 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.organisations import OrganisationData, create_organisation, find_by_siret
+from app.services.references import link_awards
+from matching.cpv import cpv8, fold_text
+from matching.sectors import filieres_for_cpv
+from models import Award, CpvCode, Filiere, Organisation, Posting
+from models.validators import normalise_siret, siret_error
 from seed.importers.common import (
     ImportReport,
     Outcome,
@@ -37,12 +43,6 @@ from seed.importers.decp_places import (
 from seed.importers.decp_records import DecpRecord, Holder, read_decp
 from seed.importers.legal import public_legal_form
 from seed.importers.places import commune_index
-from app.services.organisations import OrganisationData, create_organisation, find_by_siret
-from app.services.references import link_awards
-from matching.cpv import cpv8, fold_text
-from matching.sectors import filieres_for_cpv
-from models import Award, CpvCode, Filiere, Organisation, Posting
-from models.validators import normalise_siret, siret_error
 
 SOURCE = "decp"
 TITLE_LENGTH = 200

@@ -7,15 +7,15 @@ Create Date: 2026-11-30 10:00:00
 Existing duplicates (created by the race this fixes) keep a NULL key: only the oldest thread
 of each pair and subject gets it, so the unique index can be built on any database.
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'uow0001'
-down_revision: Union[str, Sequence[str], None] = '9bd1660d24b3'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '9bd1660d24b3'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 THREADS = sa.table('threads', sa.column('id', sa.Integer), sa.column('posting_id', sa.Integer),
                    sa.column('initiator_id', sa.Integer), sa.column('recipient_id', sa.Integer),
