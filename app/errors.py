@@ -1,18 +1,23 @@
-"""Error pages in French; JSON errors for API and htmx callers."""
+"""Error pages in French; JSON errors for API and htmx callers. Domain errors map here to
+400/403, database errors left after the replays to 409/503 — never a 500 for a race."""
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from models import ValidationError
+from app.extensions import db
+from models import NotAllowed, ValidationError
 
 MESSAGES = {
     400: "Requête invalide.",
     403: "Vous n'avez pas accès à cette page.",
     404: "Cette page n'existe pas (ou plus).",
     405: "Méthode non autorisée.",
+    409: "Une autre modification est arrivée au même moment : rechargez la page et vérifiez.",
     429: "Trop de tentatives : réessayez dans quelques minutes.",
     500: "Une erreur inattendue est survenue. L'équipe a été prévenue.",
+    503: "Le service est très sollicité : réessayez dans un instant.",
 }
 
 
@@ -21,6 +26,9 @@ def _wants_json() -> bool:
 
 
 def _render(status: int, message: str | None = None):
+    """Roll back first: the page reads the session (current user), which a failed flush
+    would otherwise leave unusable (PendingRollbackError)."""
+    db.session.rollback()
     message = message or MESSAGES.get(status, "Erreur.")
     if _wants_json():
         return jsonify(error=message, status=status), status
@@ -28,6 +36,10 @@ def _render(status: int, message: str | None = None):
 
 
 def register(app: Flask) -> None:
+    from app import transaction
+
+    transaction.register(app)  # here because this runs once the blueprints are registered
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _render(error.code or 500)
@@ -39,3 +51,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):
         return _render(400, error.message)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(_error: NotAllowed):
+        return _render(403)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """Left after every replay: a conflict (409), a database still busy (503), else a bug."""
+        if isinstance(error, IntegrityError):
+            return _render(409)
+        app.logger.error("database error on %s", request.path, exc_info=error)
+        return _render(503 if transaction.is_transient(error) else 500)

@@ -1,9 +1,10 @@
 """Essaim's data model: SQLAlchemy 2.0 typed models, one module per aggregate (no Flask here)."""
 
 from models.award import Award
-from models.base import Base, ValidationError
+from models.base import Base
 from models.change_log import OutboxEvent, ProfileChange, StoredVector
 from models.consortium import Consortium, ConsortiumMember
+from models.errors import DomainError, NotAllowed, ValidationError
 from models.match import Match
 from models.message import Message, Thread
 from models.notification import Notification
@@ -13,7 +14,8 @@ from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 from models.user import Membership, User
 
 __all__ = [
-    "Base", "ValidationError", "Commune", "Consortium", "ConsortiumMember", "CpvCode", "Filiere",
+    "Base", "DomainError", "NotAllowed", "ValidationError", "Commune", "Consortium",
+    "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
     "StoredVector",

@@ -1,9 +1,13 @@
-"""Declarative base, naming convention and the shared validation error."""
+"""Declarative base and naming convention; the domain errors live in models/errors.py."""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from models.errors import ValidationError
+
+__all__ = ["Base", "TimestampMixin", "ValidationError", "utcnow"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,12 +32,3 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
-
-
-class ValidationError(ValueError):
-    """A business rule was broken; `message` is French and shown to the user next to `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field

@@ -11,26 +11,18 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import login_required
 from sqlalchemy import select
 
-from app.access import get_or_404, is_member, require_member
+from app.access import acting_organisation, current_viewer, get_or_404, is_member, require_member
 from app.consortia import bp
-from app.consortia.access import (
-    acting_organisation,
-    acting_organisations,
-    get_consortium,
-    get_member,
-    manager_organisation,
-    viewer,
-)
+from app.consortia.access import founder_choices, get_consortium, get_member, manager_organisation
 from app.consortia.forms import InviteForm, MemberForm, NewConsortiumForm, ProposalForm
 from app.extensions import db
-from app.forms import apply_errors
+from app.organisations.formkit import submit
 from app.services.consortia import lifecycle
 from app.services.consortia.export import export_rows, lot_holders, ordered_members, to_csv
 from app.services.consortia.formation import (
     INVITATIONS,
     ROLES,
     STATUSES,
-    NotAllowed,
     can_manage,
     create_empty,
     create_from_proposal,
@@ -44,6 +36,7 @@ from app.services.consortia.proposals import (
     find_proposal,
     propose,
 )
+from app.transaction import try_write
 from models import Organisation, Posting, ValidationError
 
 
@@ -73,7 +66,7 @@ def proposals(posting_id: int):
     context = dict(proposals=_proposals(posting, request.args), posting=posting,
                    chains=CHAIN_TEMPLATES.values(), networks=networks,
                    is_buyer=is_member(posting.organisation_id),
-                   acting=acting_organisations())
+                   acting=founder_choices())
     template = ("partials/consortium_proposals.html" if request.headers.get("HX-Request")
                 else "consortia/proposals.html")
     return render_template(template, **context)
@@ -97,7 +90,7 @@ def _back_to_proposals(posting: Posting, form: ProposalForm):
 def form_proposal(posting_id: int):
     posting = _open_need(posting_id)
     form = ProposalForm()
-    form.set_organisations(acting_organisations())
+    form.set_organisations(founder_choices())
     founder = acting_organisation(form.organisation_id.data)
     found, proposal = _chosen_proposal(posting, form)
     if proposal is None:
@@ -105,6 +98,7 @@ def form_proposal(posting_id: int):
     try:
         consortium = create_from_proposal(db.session, found, proposal, founder)
     except ValidationError as error:
+        db.session.rollback()
         flash(error.message, "error")
         return _back_to_proposals(posting, form)
     flash("Groupement créé : les autres membres sont invités.", "success")
@@ -128,27 +122,24 @@ def invite_proposed(posting_id: int):
 @login_required
 def new():
     posting = _open_need(request.values.get("posting_id", 0, type=int))
-    organisations = acting_organisations()
+    organisations = founder_choices()
     if not organisations:
         abort(403)
     form = NewConsortiumForm(posting_id=posting.id)
     form.set_organisations(organisations)
-    if form.validate_on_submit():
-        founder = acting_organisation(form.organisation_id.data)
-        try:
-            consortium = create_empty(db.session, posting, founder, form.name.data or "")
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            flash("Groupement créé : invitez ses membres.", "success")
-            return redirect(url_for(".show", id=consortium.id))
-    return render_template("consortia/new.html", form=form, posting=posting)
+    saved, consortium = submit(form, lambda: create_empty(
+        db.session, posting, acting_organisation(form.organisation_id.data),
+        form.name.data or ""))
+    if not saved:
+        return render_template("consortia/new.html", form=form, posting=posting)
+    flash("Groupement créé : invitez ses membres.", "success")
+    return redirect(url_for(".show", id=consortium.id))
 
 
 @bp.get("/")
 @login_required
 def index():
-    consortia = for_organisations(db.session, set(viewer().organisation_ids))
+    consortia = for_organisations(db.session, set(current_viewer().organisation_ids))
     return render_template("consortia/index.html", consortia=consortia)
 
 
@@ -156,13 +147,14 @@ def index():
 @login_required
 def show(id: int):
     consortium = get_consortium(id)
+    manager = can_manage(consortium, current_viewer())
     forms = {}
-    if can_manage(consortium, viewer()) and consortium.status == "forming":
+    if manager and consortium.status == "forming":
         forms = {m.id: _member_form(consortium, m) for m in consortium.members}
-    mine = viewer().organisation_ids
+    mine = current_viewer().organisation_ids
     return render_template(
         "consortia/show.html", consortium=consortium, members=ordered_members(consortium),
-        member_forms=forms, invite_form=InviteForm(), manager=can_manage(consortium, viewer()),
+        member_forms=forms, invite_form=InviteForm(), manager=manager,
         my_invitations=[m for m in consortium.members
                         if m.organisation_id in mine and m.invitation_status == "invited"],
         errors=lifecycle.completeness_errors(consortium),
@@ -184,15 +176,8 @@ def _invitable(consortium) -> list[Organisation]:
 
 
 def _apply(consortium, action: Callable[[], object], success: str):
-    """Run a service action; French errors are flashed, a forbidden action answers 403."""
-    try:
-        action()
-    except NotAllowed:
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    """Run a service action; French errors are flashed (a forbidden one answers 403)."""
+    if try_write(action):
         flash(success, "success")
     return redirect(url_for(".show", id=consortium.id))
 
@@ -207,15 +192,8 @@ def invite(id: int):
         return redirect(url_for(".show", id=id))
     invitee = lifecycle.find_organisation(db.session, form.organisation.data)
     return _apply(consortium, lambda: lifecycle.invite(
-        db.session, consortium, invitee, viewer(), _manager_or_403(consortium)),
+        db.session, consortium, invitee, current_viewer(), manager_organisation(consortium)),
         "Invitation envoyée.")
-
-
-def _manager_or_403(consortium) -> Organisation:
-    try:
-        return manager_organisation(consortium)
-    except NotAllowed:
-        abort(403)
 
 
 @bp.post("/<int:id>/membres/<int:member_id>")
@@ -225,7 +203,7 @@ def set_member(id: int, member_id: int):
     member = get_member(consortium, member_id)
     form = _member_form(consortium, member)
     return _apply(consortium, lambda: lifecycle.set_member(
-        db.session, consortium, member, form.role.data, form.lots.data or [], viewer()),
+        db.session, consortium, member, form.role.data, form.lots.data or [], current_viewer()),
         f"Rôle et lots de {member.organisation.name} enregistrés.")
 
 
@@ -236,7 +214,7 @@ def remove_member(id: int, member_id: int):
     member = get_member(consortium, member_id)
     name = member.organisation.name
     return _apply(consortium, lambda: lifecycle.remove_member(
-        db.session, consortium, member, viewer()), f"{name} a été retiré du groupement.")
+        db.session, consortium, member, current_viewer()), f"{name} a été retiré du groupement.")
 
 
 @bp.post("/<int:id>/reponse")
@@ -246,7 +224,7 @@ def answer(id: int):
     accept = request.form.get("decision") == "accepter"
     organisation_id = request.form.get("organisation_id", 0, type=int)
     return _apply(consortium, lambda: lifecycle.answer(
-        db.session, consortium, organisation_id, accept, viewer()),
+        db.session, consortium, organisation_id, accept, current_viewer()),
         "Invitation acceptée." if accept else "Invitation déclinée.")
 
 
@@ -264,7 +242,7 @@ def change_status(id: int, action: str):
     if action not in STATUS_ACTIONS:
         abort(404)
     change, success = STATUS_ACTIONS[action]
-    return _apply(consortium, lambda: change(db.session, consortium, viewer()), success)
+    return _apply(consortium, lambda: change(db.session, consortium, current_viewer()), success)
 
 
 @bp.get("/<int:id>/export.csv")

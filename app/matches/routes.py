@@ -7,7 +7,7 @@ from app.access import get_or_404, is_member, member_organisation_ids, require_m
 from app.extensions import db
 from app.htmx import render_filtered, wants_partial
 from app.matches import bp
-from app.services.match_actions import NotAllowed, apply_action, supplier_of
+from app.services.match_actions import apply_action, supplier_of
 from app.services.matching import partners_for, ranking_pending, visible_matches
 from models import Match, Organisation, Posting
 
@@ -28,10 +28,7 @@ def for_need(need_id: int):
 @login_required
 def act(match_id: int, action: str):
     match = get_or_404(Match, match_id)
-    try:
-        apply_action(db.session, match, action, member_organisation_ids())
-    except NotAllowed:
-        abort(403)
+    apply_action(db.session, match, action, member_organisation_ids())  # NotAllowed: 403
     if action == "contact":
         return redirect(url_for("messages.new", organisation_id=supplier_of(match).id,
                                 posting_id=match.need_id))

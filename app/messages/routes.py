@@ -3,11 +3,15 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.access import get_or_404, member_organisation_ids
+from app.access import (
+    acting_or_onboarding,
+    current_organisation,
+    get_or_404,
+    member_organisation_ids,
+)
 from app.extensions import db, limiter, user_or_address
 from app.messages import bp
 from app.messages.forms import NewThreadForm, ReplyForm
-from app.organisations.access import acting_or_onboarding, current_organisation
 from app.organisations.formkit import submit
 from app.services.messaging import other_side, reply, start_thread, threads_of
 from models import Organisation, Posting, Thread

@@ -1,5 +1,6 @@
 """Form building blocks shared by the write-side blueprints: French WTForms messages, checkbox
-lists, amounts typed the French way (« 12 000,50 »), and the validate-write-commit step."""
+lists, amounts typed the French way (« 12 000,50 »), and the validate-then-write step (the
+request commits: see app/transaction.py)."""
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -82,13 +83,13 @@ def optional() -> Optional:
 
 
 def submit(form: FlaskForm, write: Callable[[], T]) -> tuple[bool, T | None]:
-    """Validate the posted form, run the write service and commit; a rule the service refuses
-    is shown next to its field. Returns (saved, what `write` returned)."""
+    """Validate the posted form and run the write service; a rule the service refuses undoes
+    its writes and is shown next to its field, the form keeping what the user typed.
+    Returns (saved, what `write` returned); the request commits when saved."""
     if not form.validate_on_submit():
         return False, None
     try:
         result = write()
-        db.session.commit()
     except ValidationError as error:
         db.session.rollback()
         apply_errors(form, error)

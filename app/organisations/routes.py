@@ -5,10 +5,9 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.access import get_or_404
+from app.access import choose_organisation, current_organisation, get_or_404, get_organisation
 from app.extensions import db, limiter
 from app.organisations import bp
-from app.organisations.access import choose_organisation, current_organisation, get_organisation
 from app.organisations.formkit import submit
 from app.organisations.forms import AlertForm, JoinForm, OrganisationForm
 from app.services.directory import reference_choices
@@ -25,8 +24,9 @@ from app.services.organisations import (
     set_alert_preferences,
     update_organisation,
 )
+from app.transaction import try_write
 from app.urls import safe_next
-from models import Membership, Organisation, ValidationError
+from models import Membership, Organisation
 from models.validators import siret_error
 
 
@@ -101,13 +101,8 @@ def decide(organisation_id: int, membership_id: int, decision: str):
     membership = get_or_404(Membership, membership_id)
     if membership.organisation_id != organisation.id:
         abort(404)
-    try:
-        decide_request(db.session, membership, accept=decision == "accepter")
-        db.session.commit()
+    if try_write(lambda: decide_request(db.session, membership, accept=decision == "accepter")):
         flash("Demande acceptée." if decision == "accepter" else "Demande refusée.", "success")
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("organisations.members", organisation_id=organisation.id))
 
 
@@ -131,15 +126,11 @@ def join(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
     if request.method == "GET":
         return render_template("organisations/join.html", organisation=organisation)
-    try:
-        request_to_join(db.session, current_user._get_current_object(), organisation,
-                        url_for("organisations.members", organisation_id=organisation.id))
-        db.session.commit()
+    members_url = url_for("organisations.members", organisation_id=organisation.id)
+    if try_write(lambda: request_to_join(db.session, current_user._get_current_object(),
+                                         organisation, members_url), category="info"):
         flash(f"Votre demande a été envoyée aux responsables de « {organisation.name} ».",
               "success")
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "info")
     return redirect(url_for("organisations.mine"))
 
 

@@ -5,9 +5,8 @@ from dataclasses import asdict
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.access import get_or_404, require_member
+from app.access import acting_or_onboarding, get_owned_or_403
 from app.extensions import db
-from app.organisations.access import acting_or_onboarding
 from app.organisations.formkit import submit
 from app.publishing import bp
 from app.publishing.forms import CloseForm, PostingForm
@@ -19,14 +18,15 @@ from app.services.publishing import (
     publish_posting,
     save_posting,
 )
-from models import Organisation, Posting, ValidationError
+from app.transaction import try_write
+from models import Organisation, Posting
 
 
 def own_posting(posting_id: int) -> Posting:
-    """The posting, 404 when unknown, 403 unless the user is a member of its organisation."""
-    posting = get_or_404(Posting, posting_id)
-    require_member(posting.organisation_id)
-    return posting
+    """The posting, 404 when unknown, 403 unless the user is a member of its organisation.
+    A write locks its row until the commit: simultaneous edits of one posting (and of its
+    lots) run one after the other instead of interleaving."""
+    return get_owned_or_403(Posting, posting_id, for_update=request.method == "POST")
 
 
 def render_form(form: PostingForm, organisation: Organisation, posting: Posting | None = None):
@@ -79,12 +79,8 @@ def edit(posting_id: int):
 @login_required
 def publish(posting_id: int):
     posting = own_posting(posting_id)
-    try:
-        publish_posting(db.session, posting)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        flash(f"Publication impossible : {error.message}", "error")
+    if not try_write(lambda: publish_posting(db.session, posting),
+                     prefix="Publication impossible : "):
         return redirect(url_for("publishing.edit", posting_id=posting.id))
     flash("Annonce publiée.", "success")
     return redirect(url_for("postings.show", id=posting.id))

@@ -3,14 +3,10 @@ the supplier says « intéressé » or « pas pour nous »."""
 
 from sqlalchemy.orm import Session
 
-from models import Match, Organisation
+from models import Match, NotAllowed, Organisation
 
 BUYER_ACTIONS = {"shortlist": "shortlisted", "contact": "contacted", "dismiss": None}
 SUPPLIER_ACTIONS = {"interested": "interested", "declined": "declined"}
-
-
-class NotAllowed(Exception):
-    """The acting organisation is not the side this action belongs to."""
 
 
 def supplier_of(match: Match) -> Organisation:
@@ -18,19 +14,20 @@ def supplier_of(match: Match) -> Organisation:
 
 
 def apply_action(session: Session, match: Match, action: str, acting_ids: set[int]) -> Match:
-    """Apply `action` on behalf of one of `acting_ids`; refuse what that side may not do."""
+    """Apply `action` on behalf of one of `acting_ids`; refuse (NotAllowed) what that side may
+    not do, or an unknown action."""
     if action in BUYER_ACTIONS:
         if match.need.organisation_id not in acting_ids:
-            raise NotAllowed(action)
+            raise NotAllowed()
         if action == "dismiss":
             match.dismissed = True
         else:
             match.status = BUYER_ACTIONS[action]
     elif action in SUPPLIER_ACTIONS:
         if supplier_of(match).id not in acting_ids:
-            raise NotAllowed(action)
+            raise NotAllowed()
         match.status = SUPPLIER_ACTIONS[action]
     else:
-        raise NotAllowed(action)
-    session.commit()
+        raise NotAllowed()
+    session.flush()
     return match

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.notify import notify
+from app.services.races import added_once
 from models import Membership, Organisation, User, ValidationError
 
 
@@ -31,18 +32,23 @@ def memberships_of_user(session: Session, user_id: int) -> list[Membership]:
 
 def request_to_join(session: Session, user: User, organisation: Organisation,
                     members_url: str = "") -> Membership:
-    """Ask to join: a pending membership, and a notification to the organisation's members."""
-    existing = membership_of(session, user.id, organisation.id)
-    if existing is not None:
-        raise ValidationError("Votre demande est déjà en attente." if existing.status == "pending"
-                              else "Vous êtes déjà membre de cette organisation.")
-    membership = Membership(user=user, organisation=organisation, role="member",
+    """Ask to join: a pending membership, and a notification to the organisation's members.
+    Asking twice (even twice at once) is refused with a message, never a second row."""
+    _refuse_existing(membership_of(session, user.id, organisation.id))
+    membership = Membership(user_id=user.id, organisation_id=organisation.id, role="member",
                             status="pending")
-    session.add(membership)
-    session.flush()
+    if not added_once(session, lambda: session.add(membership)):
+        _refuse_existing(membership_of(session, user.id, organisation.id))
+        raise ValidationError("Votre demande est déjà en attente.")
     notify(session, organisation, "join_request",
            f"{user.name or user.email} demande à rejoindre {organisation.name}.", members_url)
     return membership
+
+
+def _refuse_existing(existing: Membership | None) -> None:
+    if existing is not None:
+        raise ValidationError("Votre demande est déjà en attente." if existing.status == "pending"
+                              else "Vous êtes déjà membre de cette organisation.")
 
 
 def members_of(session: Session, organisation_id: int) -> list[Membership]:

@@ -6,7 +6,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.services.notify import notify
+from app.services.races import added_once
 from models import Message, Organisation, Posting, Thread, User, ValidationError
+from models.message import conversation_key
 
 MAX_BODY = 5000
 
@@ -23,10 +25,23 @@ def _clean_body(body: str) -> str:
 def find_thread(session: Session, sender_id: int, recipient_id: int,
                 posting_id: int | None) -> Thread | None:
     """The thread these two organisations already have about this posting (either way round)."""
-    pair = or_((Thread.initiator_id == sender_id) & (Thread.recipient_id == recipient_id),
-               (Thread.initiator_id == recipient_id) & (Thread.recipient_id == sender_id))
-    about = Thread.posting_id.is_(None) if posting_id is None else Thread.posting_id == posting_id
-    return session.scalars(select(Thread).where(pair, about).order_by(Thread.id)).first()
+    return session.scalar(select(Thread).where(
+        Thread.conversation == conversation_key(sender_id, recipient_id, posting_id)))
+
+
+def _open_thread(session: Session, sender: Organisation, recipient: Organisation,
+                 subject: str, posting: Posting | None) -> Thread:
+    """Get or create the pair's thread; of simultaneous first messages, one creates it and
+    the others write in it."""
+    posting_id = posting.id if posting else None
+    thread = find_thread(session, sender.id, recipient.id, posting_id)
+    if thread is not None:
+        return thread
+    subject = (subject or "").strip() or (posting.title if posting else "Prise de contact")
+    thread = Thread(subject=subject[:200], posting=posting, initiator=sender, recipient=recipient)
+    if added_once(session, lambda: session.add(thread)):
+        return thread
+    return find_thread(session, sender.id, recipient.id, posting_id)
 
 
 def start_thread(session: Session, sender: Organisation, user: User, recipient: Organisation,
@@ -36,13 +51,7 @@ def start_thread(session: Session, sender: Organisation, user: User, recipient: 
     if sender.id == recipient.id:
         raise ValidationError("Vous ne pouvez pas écrire à votre propre organisation.")
     body = _clean_body(body)
-    thread = find_thread(session, sender.id, recipient.id, posting.id if posting else None)
-    if thread is None:
-        subject = (subject or "").strip() or (posting.title if posting else "Prise de contact")
-        thread = Thread(subject=subject[:200], posting=posting, initiator=sender,
-                        recipient=recipient)
-        session.add(thread)
-        session.flush()  # ids are needed to tell the two sides apart
+    thread = _open_thread(session, sender, recipient, subject, posting)
     reply(session, thread, sender, user, body, link)
     return thread
 

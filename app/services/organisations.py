@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.services.races import added_once
 from models import Commune, Filiere, LegalForm, Membership, Organisation, User, ValidationError
 from models.validators import normalise_siret, siret_error
 
@@ -92,14 +92,14 @@ def create_organisation(session: Session, data: OrganisationData,
             "siret",
         )
     apply_data(session, organisation, data)
-    session.add(organisation)
-    if owner is not None:
-        session.add(Membership(user=owner, organisation=organisation, role="owner"))
-    try:
-        session.flush()
-    except IntegrityError as error:  # a concurrent creation won the race
-        session.rollback()
-        raise ValidationError("Ce SIRET est déjà enregistré sur Essaim.", "siret") from error
+
+    def add() -> None:
+        session.add(organisation)
+        if owner is not None:
+            session.add(Membership(user=owner, organisation=organisation, role="owner"))
+
+    if not added_once(session, add):  # a concurrent creation won the race
+        raise ValidationError("Ce SIRET est déjà enregistré sur Essaim.", "siret")
     return organisation
 
 

@@ -101,10 +101,21 @@ def _apply(session: Session, posting: Posting, data: PostingData) -> None:
             select(Filiere).where(Filiere.id.in_(data.filiere_ids))))
         posting.levers = list(session.scalars(select(Lever).where(Lever.id.in_(data.lever_ids))))
         posting.cpv_codes = parse_cpv_codes(session, data.cpv_codes)
-        posting.lots = [Lot(number=number, title=lot.title.strip(), description=lot.description,
-                            estimated_amount=lot.estimated_amount)
-                        for number, lot in enumerate(data.lots, start=1)]
+        _sync_lots(posting, data.lots)
         posting.check()
+
+
+def _sync_lots(posting: Posting, lots: list[LotData]) -> None:
+    """Update lot N in place and drop the lots beyond the new count (in the same flush): an
+    edit never leaves old rows beside new ones, and a lot keeps its row and reservation."""
+    current = {lot.number: lot for lot in posting.lots}
+    kept = []
+    for number, typed in enumerate(lots, start=1):
+        lot = current.get(number) or Lot(number=number)
+        lot.title, lot.description = typed.title.strip(), typed.description
+        lot.estimated_amount = typed.estimated_amount
+        kept.append(lot)
+    posting.lots = kept
 
 
 def save_posting(session: Session, organisation: Organisation, data: PostingData,

@@ -40,5 +40,4 @@ def link_awards(session: Session) -> int:
                exists().where(same_siret))
         .values(organisation_id=select(Organisation.id).where(same_siret).scalar_subquery())
         .execution_options(synchronize_session=False))
-    session.commit()
     return result.rowcount or 0

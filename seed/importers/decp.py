@@ -67,6 +67,7 @@ def import_decp_records(session: Session, records: list[tuple[int, DecpRecord]],
 def with_linked_awards(session: Session, report: ImportReport) -> ImportReport:
     """Link earlier awards to organisations this import created (same SIRET)."""
     linked = link_awards(session)
+    session.commit()  # the import is its own unit of work (run_rows committed the rows)
     if linked:
         report.figures["attributions reliées à une organisation créée depuis"] += linked
     return report

@@ -8,31 +8,18 @@ Who may do what (`viewer` = the organisations a user acts for, plus the animator
 - answer an invitation: the invited organisation only.
 """
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.services.consortia.proposals import MEMBER_KINDS, ProposalSet
 from app.services.notify import notify
+from app.services.viewer import Viewer
 from matching.consortia import Proposal
-from models import Consortium, ConsortiumMember, Organisation, Posting, ValidationError
+from models import Consortium, ConsortiumMember, NotAllowed, Organisation, Posting, ValidationError
 
 ROLES = {"lead": "mandataire", "co_contractor": "cotraitant", "subcontractor": "sous-traitant"}
 STATUSES = {"forming": "En constitution", "complete": "Complet", "submitted": "Candidature déposée"}
 INVITATIONS = {"invited": "Invité", "accepted": "Accepté", "declined": "Décliné"}
-
-
-class NotAllowed(Exception):
-    """The viewer may not do this on this groupement (the route answers 403)."""
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The organisations a user acts for, and whether the user is an animator."""
-
-    organisation_ids: frozenset[int]
-    animator: bool = False
 
 
 def places(consortium: Consortium) -> list[ConsortiumMember]:
@@ -61,7 +48,7 @@ def can_manage(consortium: Consortium, viewer: Viewer) -> bool:
 
 def require_manager(consortium: Consortium, viewer: Viewer) -> None:
     if not can_manage(consortium, viewer):
-        raise NotAllowed("manage")
+        raise NotAllowed()
 
 
 def require_forming(consortium: Consortium) -> None:
@@ -110,7 +97,7 @@ def create_empty(session: Session, posting: Posting, founder: Organisation,
                             created_by_id=founder.id, status="forming", explanation="")
     consortium.members.append(_member(founder.id, "lead", [], "accepted"))
     session.add(consortium)
-    session.commit()
+    session.flush()
     return consortium
 
 
@@ -149,7 +136,6 @@ def create_from_proposal(session: Session, proposals: ProposalSet, proposal: Pro
         if member.invitation_status == "invited":
             notify_invited(session, consortium, session.get(Organisation, member.organisation_id),
                             founder)
-    session.commit()
     return consortium
 
 
@@ -170,5 +156,4 @@ def invite_proposal(session: Session, proposals: ProposalSet, proposal: Proposal
                f"{posting.organisation.name} vous invite à candidater à « {posting.title} » en "
                f"groupement avec : {names} (vous y seriez {ROLES[m.role.value]}).",
                f"/groupements/proposer/{posting.id}")
-    session.commit()
     return len(proposal.members)

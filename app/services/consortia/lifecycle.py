@@ -8,8 +8,6 @@ from sqlalchemy.orm import Session
 
 from app.services.consortia.formation import (
     ROLES,
-    NotAllowed,
-    Viewer,
     consortium_url,
     notify_invited,
     places,
@@ -18,7 +16,9 @@ from app.services.consortia.formation import (
 )
 from app.services.consortia.proposals import MEMBER_KINDS
 from app.services.notify import notify
-from models import Consortium, ConsortiumMember, Organisation, ValidationError
+from app.services.races import added_once
+from app.services.viewer import Viewer
+from models import Consortium, ConsortiumMember, NotAllowed, Organisation, ValidationError
 from models.validators import normalise_siret
 
 SIRET = re.compile(r"\d{14}")
@@ -48,17 +48,26 @@ def invite(session: Session, consortium: Consortium, invitee: Organisation | Non
     if invitee.kind not in MEMBER_KINDS or invitee.id == consortium.posting.organisation_id:
         raise ValidationError("Seuls un acteur de l'ESS ou une entreprise (autre que "
                               "l'acheteur) peuvent rejoindre un groupement.", "organisation")
-    member = next((m for m in consortium.members if m.organisation_id == invitee.id), None)
-    if member is not None and member.invitation_status != "declined":
-        raise ValidationError(f"{invitee.name} fait déjà partie du groupement.", "organisation")
+    member = _place_of(consortium, invitee)
     if member is None:
         member = ConsortiumMember(organisation_id=invitee.id, role="co_contractor",
-                                  lot_numbers=[])
-        consortium.members.append(member)
+                                  lot_numbers=[], invitation_status="invited")
+        if not added_once(session, lambda: consortium.members.append(member)):
+            session.expire(consortium, ["members"])  # a simultaneous invitation won
+            member = _place_of(consortium, invitee)
+    if member is None:
+        raise ValidationError(f"{invitee.name} fait déjà partie du groupement.", "organisation")
     member.invitation_status = "invited"
     session.flush()
     notify_invited(session, consortium, invitee, by)
-    session.commit()
+    return member
+
+
+def _place_of(consortium: Consortium, invitee: Organisation) -> ConsortiumMember | None:
+    """The invitee's row if it declined (to invite again); refused if it holds a place."""
+    member = next((m for m in consortium.members if m.organisation_id == invitee.id), None)
+    if member is not None and member.invitation_status != "declined":
+        raise ValidationError(f"{invitee.name} fait déjà partie du groupement.", "organisation")
     return member
 
 
@@ -67,7 +76,7 @@ def answer(session: Session, consortium: Consortium, organisation_id: int, accep
     """The invited organisation accepts or declines; the creator is told."""
     member = next((m for m in consortium.members if m.organisation_id == organisation_id), None)
     if member is None or organisation_id not in viewer.organisation_ids:
-        raise NotAllowed("answer")
+        raise NotAllowed()
     require_forming(consortium)
     if member.invitation_status != "invited":
         raise ValidationError("Cette invitation a déjà reçu une réponse.", "invitation_status")
@@ -78,7 +87,7 @@ def answer(session: Session, consortium: Consortium, organisation_id: int, accep
     notify(session, consortium.created_by, "consortium_answer",
            f"{member.organisation.name} {verb} l'invitation au groupement « {consortium.name} ».",
            consortium_url(consortium))
-    session.commit()
+    session.flush()
     return member
 
 
@@ -97,7 +106,7 @@ def set_member(session: Session, consortium: Consortium, member: ConsortiumMembe
     if unknown:
         raise ValidationError(f"Lot(s) inconnu(s) pour ce marché : {unknown}.", "lots")
     member.role, member.lot_numbers = role, sorted(set(lots))
-    session.commit()
+    session.flush()
     return member
 
 
@@ -108,7 +117,7 @@ def remove_member(session: Session, consortium: Consortium, member: ConsortiumMe
     if member.organisation_id == consortium.created_by_id:
         raise ValidationError("Le créateur du groupement ne peut pas en être retiré.", "member")
     consortium.members.remove(member)
-    session.commit()
+    session.flush()
 
 
 # -- status -------------------------------------------------------------------------------------
@@ -142,7 +151,7 @@ def mark_complete(session: Session, consortium: Consortium, viewer: Viewer) -> N
     if errors:
         raise ValidationError("Le groupement n'est pas complet. " + " ".join(errors), "status")
     consortium.status = "complete"
-    session.commit()
+    session.flush()
 
 
 def reopen(session: Session, consortium: Consortium, viewer: Viewer) -> None:
@@ -151,7 +160,7 @@ def reopen(session: Session, consortium: Consortium, viewer: Viewer) -> None:
         raise ValidationError("Seul un groupement complet (non déposé) peut être rouvert.",
                               "status")
     consortium.status = "forming"
-    session.commit()
+    session.flush()
 
 
 def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
@@ -171,4 +180,4 @@ def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
             notify(session, member.organisation, "consortium_submitted",
                    f"Le groupement « {consortium.name} » a déposé sa candidature.",
                    consortium_url(consortium))
-    session.commit()
+    session.flush()

@@ -1,7 +1,7 @@
 """change log, outbox, stored vectors; postings.matched_at
 
 Revision ID: a1c0ffee0009
-Revises: secid001
+Revises: uow0001
 Create Date: 2026-12-05 02:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = 'a1c0ffee0009'
-down_revision: Union[str, Sequence[str], None] = 'secid001'
+down_revision: Union[str, Sequence[str], None] = 'uow0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
