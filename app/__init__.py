@@ -9,7 +9,7 @@ from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
-              "dashboard", "messages", "search", "consortia", "opendata")
+              "dashboard", "messages", "search", "consortia", "opendata", "ops")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_cli(app)
     register_errorhandlers(app)
@@ -42,6 +43,15 @@ def register_extensions(app: Flask) -> None:
         from models import User
 
         return db.session.get(User, int(user_id))
+
+
+def register_security(app: Flask) -> None:
+    """Bounded ids (before the routes are added), security headers, request logs."""
+    from app.converters import register_converters
+    from app.security import register_security as register_headers
+
+    register_converters(app)
+    register_headers(app)
 
 
 def register_blueprints(app: Flask) -> None:
