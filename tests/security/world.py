@@ -51,6 +51,8 @@ def build_world(db, auth) -> World:
     member = _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=a.id,
                                        role="lead", invitation_status="accepted",
                                        lot_numbers=[1]))
+    _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=b.id,
+                              role="co_contractor", invitation_status="invited"))
     return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
                   "thread": thread.id, "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id})
