@@ -152,7 +152,9 @@ def test_cpv_htmx_partial(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
     assert page.count("data-cpv-code=") == 5
-    assert 'data-cpv-target="cpv_codes"' in page and "hx-on:click" in page
+    assert 'data-cpv-target="cpv_codes"' in page and "hx-on" not in page  # CSP: no inline JS
+    script = client.get("/static/js/essaim.js").get_data(as_text=True)
+    assert "button[data-cpv-code]" in script and "dataset.cpvTarget" in script
     short = client.get("/donnees/cpv?texte=a&cible=x\"onload", headers=HTMX)
     assert short.status_code == 200 and "au moins 3 caractères" in short.get_data(as_text=True)
 
