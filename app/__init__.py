@@ -9,7 +9,7 @@ from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
-              "dashboard", "messages", "search", "consortia", "opendata")
+              "dashboard", "messages", "search", "consortia", "opendata", "ops")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     register_extensions(app)
     register_infrastructure(app)
+    register_security(app)
     register_blueprints(app)
     register_cli(app)
     register_errorhandlers(app)
@@ -53,9 +54,19 @@ def register_infrastructure(app: Flask) -> None:
     mailer = Mailer.from_config(app.config)
     index = build_indexes(lambda: get_encoder(app.config["ENCODER"], app.config["ENCODER_MODEL"]),
                           app.config["INDEX_CHECK_INTERVAL"])
-    jobs = Jobs(app, make_huey(app.config), db.factory, JobContext(mailer, index))
-    enqueue_after_commit(db.factory, jobs)
+    factory = db.bound(app).factory
+    jobs = Jobs(app, make_huey(app.config), factory, JobContext(mailer, index))
+    enqueue_after_commit(factory, jobs)
     app.extensions.update({"essaim.mail": mailer, "essaim.index": index, "essaim.jobs": jobs})
+
+
+def register_security(app: Flask) -> None:
+    """Bounded ids (before the routes are added), security headers, request logs."""
+    from app.converters import register_converters
+    from app.security import register_security as register_headers
+
+    register_converters(app)
+    register_headers(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,9 +9,11 @@ from app.extensions import db
 def register(app: Flask) -> None:
     from app.cli_data import register as register_data
     from app.cli_flows import register as register_flows
+    from app.cli_ops import register as register_ops
 
     register_flows(app)
     register_data(app)
+    register_ops(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -1,34 +1,54 @@
 """Flask extensions, created unbound here and bound in create_app()."""
 
-from flask import Flask
+from dataclasses import dataclass
+
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.session import make_engine, make_session_factory
 
 
-class Database:
-    """Plain SQLAlchemy bound to the app: one scoped session per request (no Flask in models)."""
+@dataclass(frozen=True)
+class BoundDatabase:
+    engine: Engine
+    factory: sessionmaker  # plain sessions: jobs and CLI commands own theirs
+    sessions: scoped_session  # one per request (thread)
 
-    def __init__(self) -> None:
-        self.engine = None
-        self.factory = None  # plain sessions: jobs and CLI commands own theirs
-        self._sessions: scoped_session | None = None
+
+class Database:
+    """Plain SQLAlchemy bound to each app (`app.extensions["essaim.db"]`, so that two apps in
+    one process keep their own databases): one scoped session per request (no Flask in models).
+    """
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self.factory = make_session_factory(self.engine)
-        self._sessions = scoped_session(self.factory)
-        app.teardown_appcontext(lambda _exc: self._sessions.remove())
+        engine = make_engine(app.config["DATABASE_URL"])
+        factory = make_session_factory(engine)
+        bound = BoundDatabase(engine, factory, scoped_session(factory))
+        app.extensions["essaim.db"] = bound
+        app.teardown_appcontext(lambda _exc: bound.sessions.remove())
+
+    @staticmethod
+    def bound(app: Flask | None = None) -> BoundDatabase:
+        return (app or current_app).extensions["essaim.db"]
+
+    @property
+    def engine(self) -> Engine:
+        return self.bound().engine
+
+    @property
+    def factory(self) -> sessionmaker:
+        return self.bound().factory
 
     @property
     def session(self) -> Session:
-        return self._sessions()
+        return self.bound().sessions()
 
 
 db = Database()

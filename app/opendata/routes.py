@@ -2,9 +2,11 @@
 
 import re
 
-from flask import Response, current_app, jsonify, make_response, render_template, request, url_for
+from flask import current_app, jsonify, make_response, render_template, request, url_for
+from flask_login import current_user
 
 from app.access import get_or_404, require_member
+from app.csvkit import csv_response
 from app.directory.forms import OrganisationFilterForm
 from app.extensions import db
 from app.htmx import wants_partial
@@ -19,18 +21,13 @@ DEFAULT_TARGET = "cpv_codes"  # the CPV field of the publishing form
 TOO_SHORT = f"Décrivez le besoin en au moins {MIN_TEXT_LENGTH} caractères."
 
 
-def csv_response(body: str, filename: str) -> Response:
-    response = Response(body.encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.get("/annuaire.csv")
 def directory_csv():
     """The directory as CSV, with the same filters (and query string) as /annuaire/."""
     form = OrganisationFilterForm.from_args(request.args, reference_choices(db.session))
-    return csv_response(exports.directory_csv(db.session, form.filters()), "annuaire-essaim.csv")
+    animator = current_user.is_authenticated and current_user.is_animator
+    body = exports.directory_csv(db.session, form.filters(), animator=animator)
+    return csv_response(body, "annuaire-essaim.csv")
 
 
 @bp.get("/organisations/<int:id>.csv")

@@ -19,6 +19,7 @@ from models import ValidationError
 T = TypeVar("T")
 FRENCH = ("fr_FR", "fr")
 REQUIRED = "Ce champ est obligatoire."
+INVALID_AMOUNT = "Montant invalide : saisissez un nombre, par exemple 12 000,50."
 
 
 class FrenchMeta(DefaultMeta):
@@ -62,11 +63,12 @@ class EuroField(DecimalField):
             return
         text = valuelist[0].replace("€", "").replace("\u00a0", "").replace(" ", "")
         try:
-            self.data = Decimal(text.replace(",", "."))
-        except InvalidOperation as error:
-            self.data = None
-            raise ValueError("Montant invalide : saisissez un nombre, par exemple 12 000,50.") \
-                from error
+            amount = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            amount = None
+        self.data = amount if amount is not None and amount.is_finite() else None
+        if self.data is None:  # « NaN », « sNaN », « Infinity » parse but are no amount
+            raise ValueError(INVALID_AMOUNT)
 
     def _value(self):
         if self.raw_data:

@@ -5,46 +5,20 @@ CSV files use « ; » and a UTF-8 byte-order mark so that spreadsheets opened in
 read them as they are; headers are in French. docs/opendata.md documents every column and key.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.csvkit import to_csv
 from app.labels import CLOSE_REASONS, DIRECTIONS, KINDS, POSTING_TYPES, RESERVED, STATUSES
 from app.services.directory import OrganisationFilters, organisations_statement
 from app.services.postings import open_on
 from app.services.references import references_for
 from models import Membership, Organisation, Posting
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEEDS_FORMAT_VERSION = 1
-
-
-def cell(value) -> str:
-    """One CSV cell: oui/non, ISO dates, plain numbers; text that a spreadsheet would run as a
-    formula (« =… », « +… ») is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([cell(value) for value in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()
 
 
 DIRECTORY_COLUMNS: list[tuple[str, Callable[[Organisation], object]]] = [
@@ -56,9 +30,6 @@ DIRECTORY_COLUMNS: list[tuple[str, Callable[[Organisation], object]]] = [
     ("Filières", lambda o: ", ".join(f.name for f in o.filieres)),
     ("Commune", lambda o: o.commune.name if o.commune else ""),
     ("Code INSEE", lambda o: o.commune_insee),
-    ("Adresse", lambda o: o.address),
-    ("Latitude", lambda o: o.lat),
-    ("Longitude", lambda o: o.lon),
     ("Agrément ESUS", lambda o: o.esus),
     ("SIAE", lambda o: o.siae),
     ("EA / ESAT", lambda o: o.ea_esat),
@@ -71,11 +42,26 @@ DIRECTORY_COLUMNS: list[tuple[str, Callable[[Organisation], object]]] = [
 ]
 
 
-def directory_csv(session: Session, filters: OrganisationFilters) -> str:
-    """The directory's public columns for every organisation matching the filters."""
+# The postal address and its coordinates are contact details: profile pages show them only to
+# people in touch, so the bulk export gives them to animators only (docs/opendata.md).
+LOCATION_COLUMNS: list[tuple[str, Callable[[Organisation], object]]] = [
+    ("Adresse", lambda o: o.address),
+    ("Latitude", lambda o: o.lat),
+    ("Longitude", lambda o: o.lon),
+]
+
+
+def directory_columns(animator: bool) -> list[tuple[str, Callable[[Organisation], object]]]:
+    """The columns a viewer may read: public ones, plus the location for animators."""
+    return DIRECTORY_COLUMNS + LOCATION_COLUMNS if animator else DIRECTORY_COLUMNS
+
+
+def directory_csv(session: Session, filters: OrganisationFilters, animator: bool = False) -> str:
+    """The directory's columns the viewer may read, for every organisation matching the filters."""
+    columns = directory_columns(animator)
     organisations = session.scalars(organisations_statement(filters)).unique()
-    return to_csv([name for name, _ in DIRECTORY_COLUMNS],
-                  ([value(o) for _, value in DIRECTORY_COLUMNS] for o in organisations))
+    return to_csv([name for name, _ in columns],
+                  ([value(o) for _, value in columns] for o in organisations))
 
 
 OWN_CSV_HEADER = ["Rubrique", "Identifiant", "Champ", "Valeur"]
@@ -106,7 +92,7 @@ def _posting_fields(p: Posting) -> list[tuple[str, object]]:
 
 def organisation_rows(session: Session, organisation: Organisation) -> list[list]:
     """Long format: one (section, id, field, value) row per fact the organisation owns."""
-    profile = DIRECTORY_COLUMNS + PRIVATE_FIELDS
+    profile = directory_columns(animator=True) + PRIVATE_FIELDS
     rows = [["Organisation", organisation.id, name, value(organisation)]
             for name, value in profile]
     for m in session.scalars(select(Membership).where(

@@ -382,7 +382,8 @@ def test_csv_export_and_printable_page(client, auth, db, territory):
     page = client.get(f"/groupements/{consortium_id}/imprimer")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "@media print" in html and orgs["reuse"].siret in html and "mandataire" in html
+    assert "css/print.css" in html and orgs["reuse"].siret in html and "mandataire" in html
+    assert "@media print" in client.get("/static/css/print.css").get_data(as_text=True)
 
 
 def test_my_groupements_list(client, auth, territory):

@@ -122,11 +122,14 @@ def test_contact_details_are_visible_only_once_in_touch(app, client, db, auth, o
     assert HIDDEN in render_contact(app, db, supplier, "buyer@example.org")
     assert "contact@trocantons.example" in render_contact(app, db, supplier,
                                                           "supplier@example.org")
-    start(client, orgs)
-    shown = render_contact(app, db, supplier, "buyer@example.org")
-    assert "contact@trocantons.example" in shown and HIDDEN not in shown
+    start(client, orgs)  # the buyer wrote: the supplier sees the buyer, not the reverse
+    assert HIDDEN in render_contact(app, db, supplier, "buyer@example.org")
     assert "achats@reze.example" in render_contact(app, db, orgs["buyer"],
                                                    "supplier@example.org")
+    switch_user(auth, "supplier")
+    client.post(f"/messages/{db.scalar(select(Thread.id))}", data={"body": "Avec plaisir !"})
+    shown = render_contact(app, db, supplier, "buyer@example.org")
+    assert "contact@trocantons.example" in shown and HIDDEN not in shown
     assert HIDDEN in render_contact(app, db, supplier, "outsider@example.org")
 
 

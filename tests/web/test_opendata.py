@@ -152,7 +152,9 @@ def test_cpv_htmx_partial(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
     assert page.count("data-cpv-code=") == 5
-    assert 'data-cpv-target="cpv_codes"' in page and "hx-on:click" in page
+    assert 'data-cpv-target="cpv_codes"' in page and "hx-on" not in page  # CSP: no inline JS
+    script = client.get("/static/js/essaim.js").get_data(as_text=True)
+    assert "button[data-cpv-code]" in script and "dataset.cpvTarget" in script
     short = client.get("/donnees/cpv?texte=a&cible=x\"onload", headers=HTMX)
     assert short.status_code == 200 and "au moins 3 caractères" in short.get_data(as_text=True)
 
@@ -233,3 +235,31 @@ def test_real_territory_command(data_cli, session_factory):
     assert "SIAE des Pays de la Loire — créées : 234, mises à jour : 0, ignorées : 0" in output
     assert "Marchés publics des Pays de la Loire (DECP 2018-2019) — créées : 679" in output
     assert "lignes 480 (0218-10-29), 482 (0218-12-26)" in output
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+33 2 40", "-1+1", "@SUM(A1)",
+            "\tcmd", "\rcmd"]
+
+
+def read_csv(body: str) -> list[list[str]]:
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def test_one_csv_writer_neutralises_formulas_and_keeps_values():
+    from app.csvkit import to_csv
+
+    rows = read_csv(to_csv(["Nom", "Montant"], [[text, 12] for text in FORMULAS]
+                           + [[True, None], ["a;b", date(2026, 1, 2)]]))
+    assert [row[0] for row in rows[1:7]] == ["'" + text for text in FORMULAS]
+    assert rows[1][1] == "12" and rows[7] == ["oui", ""] and rows[8] == ["a;b", "2026-01-02"]
+
+
+def test_groupement_export_goes_through_the_same_writer():
+    """Regression (issue #9): the groupement export let `=HYPERLINK(…)` through."""
+    from app.services.consortia.export import HEADERS, to_csv
+
+    member = ["=HYPERLINK(\"http://evil.example\")", "12345678900011"] + ["x"] * 9
+    rows = read_csv(to_csv([list(HEADERS), member]))
+    assert rows[0] == list(HEADERS)
+    assert rows[1][0] == "'=HYPERLINK(\"http://evil.example\")" and rows[1][1] == "12345678900011"

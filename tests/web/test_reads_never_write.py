@@ -32,9 +32,10 @@ def writes(app):
         if WRITE.match(statement):
             seen.append(statement.split("\n")[0])
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    engine = db.bound(app).engine
+    event.listen(engine, "before_cursor_execute", record)
     yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("who", ["visitor", "buyer"])

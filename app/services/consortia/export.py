@@ -1,8 +1,6 @@
 """A groupement's members as a table for the bid: CSV for Excel-France and the printable page."""
 
-import csv
-import io
-
+from app import csvkit
 from app.services.consortia.formation import INVITATIONS, ROLES, places
 from models import Consortium, ConsortiumMember, Lot
 
@@ -48,7 +46,5 @@ def lot_holders(consortium: Consortium) -> list[tuple[Lot, list[str]]]:
 
 
 def to_csv(rows: list[list[str]]) -> str:
-    """`;`-separated with a UTF-8 byte-order mark, as Excel in French opens it directly."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return "\ufeff" + buffer.getvalue()
+    """The table (header row first) through the one CSV writer: formulas neutralised."""
+    return csvkit.to_csv(rows[0], rows[1:])

@@ -1,0 +1,130 @@
+"""A short, bounded load test against a running Essaim: C concurrent clients send at most N
+requests (and stop after T seconds) over the home, directory and search pages.
+
+Usage: .venv/bin/python scripts/bench_load.py [--base-url http://127.0.0.1:5000]
+       [--requests 600] [--concurrency 8] [--max-seconds 30]
+Starts nothing itself (run `make run` or gunicorn first). Prints req/s, p50/p95 per page, the
+error count and the client's own CPU share (the load generator competes with the server when
+both run on one machine: docs/benchmarks.md reports it next to the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+PAGES = {
+    "home": ["/"],
+    "directory": ["/annuaire/", "/annuaire/?filiere=reemploi", "/annuaire/?q=insertion"],
+    "search": ["/recherche/?q=collecte+de+meubles", "/recherche/?q=traiteur+bio",
+               "/recherche/?q=livraison+v%C3%A9lo"],
+}
+
+
+@dataclass
+class Results:
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return sum(len(t) for t in self.times.values()) + len(self.errors)
+
+    def summary(self) -> dict:
+        """Figures per page (ms) and overall: what `main` prints and the test checks."""
+        pages = {name: {"requests": len(times), "p50_ms": percentile(times, 50),
+                        "p95_ms": percentile(times, 95)} for name, times in self.times.items()}
+        return {"requests": self.count, "errors": len(self.errors),
+                "req_per_s": round(self.count / self.wall, 1) if self.wall else 0.0,
+                "wall_s": round(self.wall, 2),
+                "client_cpu_share": round(self.cpu / self.wall, 3) if self.wall else 0.0,
+                "client_cpu_share_of_machine": round(self.cpu / self.wall / (os.cpu_count() or 1),
+                                                     3) if self.wall else 0.0,
+                "pages": pages}
+
+
+def percentile(values: list[float], q: int) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return round(values[0], 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+
+
+def fetch(url: str, timeout: float) -> str | None:
+    """None when the page answered 200, else what went wrong."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return None if response.status == 200 else f"{response.status} {url}"
+    except (urllib.error.URLError, OSError) as error:
+        return f"{error} {url}"
+
+
+def run(base_url: str, requests: int, concurrency: int, max_seconds: float,
+        timeout: float = 10.0) -> Results:
+    """Send up to `requests` requests from `concurrency` threads, for at most `max_seconds`."""
+    plan = itertools.cycle([(name, path) for name, paths in PAGES.items() for path in paths])
+    lock = threading.Lock()
+    results = Results(times={name: [] for name in PAGES})
+    sent = itertools.count()
+    deadline = time.perf_counter() + max_seconds
+
+    def client() -> None:
+        while next(sent) < requests and time.perf_counter() < deadline:
+            with lock:
+                name, path = next(plan)
+            started = time.perf_counter()
+            error = fetch(base_url.rstrip("/") + path, timeout)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (results.errors.append(error) if error else results.times[name].append(elapsed))
+
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max_seconds + timeout)
+    results.wall = time.perf_counter() - wall_started
+    results.cpu = time.process_time() - cpu_started
+    return results
+
+
+def report(summary: dict) -> str:
+    lines = [f"{summary['requests']} requests in {summary['wall_s']} s: "
+             f"{summary['req_per_s']} req/s, {summary['errors']} errors; client CPU "
+             f"{summary['client_cpu_share']:.0%} of one core "
+             f"({summary['client_cpu_share_of_machine']:.0%} of the machine)",
+             "| page | requests | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {page['requests']} | {page['p50_ms']} | {page['p95_ms']} |"
+              for name, page in summary["pages"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:5000")
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--max-seconds", type=float, default=30.0)
+    args = parser.parse_args(argv)
+    results = run(args.base_url, args.requests, args.concurrency, args.max_seconds)
+    print(report(results.summary()))
+    for error in results.errors[:5]:
+        print("error:", error, file=sys.stderr)
+    return 1 if results.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
