@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-postgres browser lint bench clean
+.PHONY: install demo run serve worker test test-postgres browser lint bench clean
 
 install: $(VENV)/.installed
 
@@ -19,11 +19,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 
-run: install
+# The database with the demo, its vectors (shipped in data/demo/) and its suggestions.
+demo: install
 	$(FLASK) init-db
 	$(FLASK) demo
-	$(FLASK) refresh-matches
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run-jobs
+
+# Web (gunicorn, several processes) and one job worker together, as in production.
+run: demo
+	VENV_BIN=$(abspath $(BIN)) HOST=$(HOST) ESSAIM_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+serve: install
+	VENV_BIN=$(abspath $(BIN)) HOST=$(HOST) ESSAIM_PORT=$(PORT) $(BIN)/honcho start -f Procfile web
+
+worker: install
+	$(FLASK) worker
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).
 browser:

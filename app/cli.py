@@ -6,6 +6,14 @@ from flask import Flask
 from app.extensions import db
 
 
+def _encoder():
+    from flask import current_app
+
+    from matching.encoder import get_encoder
+
+    return get_encoder(current_app.config["ENCODER"], current_app.config["ENCODER_MODEL"])
+
+
 def register(app: Flask) -> None:
     from app.cli_data import register as register_data
     from app.cli_flows import register as register_flows
@@ -29,6 +37,20 @@ def register(app: Flask) -> None:
     def demo(seed: int) -> None:
         """Create the demo territory (idempotent: a second run changes nothing)."""
         from seed.demo import load_demo
+        from seed.demo.vectors import load_shipped_vectors
 
         summary = load_demo(db.session, seed=seed)
         click.echo(summary.describe())
+        shipped = load_shipped_vectors(db.session, _encoder())
+        db.session.commit()
+        click.echo(f"Vecteurs de la démo fournis : {shipped}")
+
+    @app.cli.command("export-demo-vectors")
+    def export_demo_vectors() -> None:
+        """Write the stored vectors to data/demo/ (after `demo` and `run-jobs`; maintainers)."""
+        from app.services.indexing import vector_samples
+        from seed.demo.vectors import export_vectors
+
+        encoder = _encoder()
+        count = export_vectors(db.session, encoder.name, vector_samples(db.session, encoder))
+        click.echo(f"Vecteurs exportés : {count}")

@@ -41,7 +41,7 @@ def _vectors(session: Session, encoder, texts: list[str], kind: str,
         encode = encoder.encode_queries if kind == "query" else encoder.encode_passages
         fresh = dict(zip(missing, encode(list(missing.values())), strict=True))
         if store:
-            _insert(session, encoder.name, fresh)
+            insert_vectors(session, encoder.name, fresh)
         found.update(fresh)
     if not texts:
         return np.zeros((0, encoder.dim), dtype=np.float32)
@@ -58,7 +58,7 @@ def query(session: Session, encoder, text: str, store: bool = False) -> np.ndarr
     return _vectors(session, encoder, [text], "query", store)[0]
 
 
-def _insert(session: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
+def insert_vectors(session: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
     """Insert, ignoring rows another process stored meanwhile."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert

@@ -21,3 +21,15 @@ def reindex_everything(session: Session, index: Indexes) -> int:
     emit(session, PROFILES_CHANGED, keys=[REBUILD])
     session.flush()
     return count
+
+
+def vector_samples(session: Session, encoder) -> dict[str, tuple[str, str]]:
+    """A passage and a query text with their hashes: the check of a shipped vectors file."""
+    from app.services.matching import all_suppliers, open_needs
+    from app.services.matching_profiles import need_from_posting
+    from matching.api import Matcher
+
+    passage = all_suppliers(session)[0].full_text
+    query = Matcher(encoder).query_text(need_from_posting(open_needs(session)[0]))
+    return {vectors.text_hash("passage", passage): ("passage", passage),
+            vectors.text_hash("query", query): ("query", query)}
