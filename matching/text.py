@@ -36,6 +36,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def squash(text: str) -> str:
+    """Folded letters and digits only (« Ré-emploi » → « reemploi »): a key for substring
+    matching that ignores accents, case, hyphens and punctuation."""
+    return "".join(_WORD.findall(fold(text)))
+
+
 MIN_STEM = 4
 _PLURAL = (("eaux", "eau", 2), ("aux", "al", 2), ("s", "", MIN_STEM), ("x", "", MIN_STEM))
 _SUFFIXES = (
