@@ -36,10 +36,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def squash(text: str) -> str:
-    """Folded letters and digits only (« Ré-emploi » → « reemploi »): a key for substring
-    matching that ignores accents, case, hyphens and punctuation."""
-    return "".join(_WORD.findall(fold(text)))
+_JOINERS = re.compile(r"[-\u2010\u2011'\u2019]")  # hyphens and apostrophes inside words
+
+
+def keyword_key(text: str) -> str:
+    """Folded words for substring search, elisions dropped, hyphens and apostrophes joined
+    (« Ré-emploi » → « reemploi », « l'Île-d'Yeu » → « ile yeu »): accents, case and
+    spelling variants do not count, and a term found in it never spans two words."""
+    return " ".join(_WORD.findall(_JOINERS.sub("", _ELISION.sub(" ", fold(text)))))
 
 
 MIN_STEM = 4

@@ -73,7 +73,7 @@ DIRECTORY_COLUMNS: list[tuple[str, Callable[[Organisation], object]]] = [
 
 def directory_csv(session: Session, filters: OrganisationFilters) -> str:
     """The directory's public columns for every organisation matching the filters."""
-    organisations = session.scalars(organisations_statement(filters)).unique()
+    organisations = session.scalars(organisations_statement(session, filters)).unique()
     return to_csv([name for name, _ in DIRECTORY_COLUMNS],
                   ([value(o) for _, value in DIRECTORY_COLUMNS] for o in organisations))
 
