@@ -95,6 +95,15 @@ def test_keywords_must_all_appear_folded(client, db):
     assert _listed(page_of(client, "/annuaire/?q=traiteur&filiere=sante"), found) == set()
 
 
+def test_keywords_follow_an_edited_description(client, db):
+    organisation = make_organisation(db, "Atelier", description="Réparation de vélos.")
+    assert f'href="/annuaire/{organisation.id}"' in page_of(client, "/annuaire/?q=velo")
+    organisation.description = "Menuiserie et ébénisterie."
+    db.commit()
+    assert f'href="/annuaire/{organisation.id}"' not in page_of(client, "/annuaire/?q=velo")
+    assert f'href="/annuaire/{organisation.id}"' in page_of(client, "/annuaire/?q=ebeniste")
+
+
 def test_empty_result_tells_the_user_what_to_do(client, directory):
     page = page_of(client, "/annuaire/?filiere=sante")
     assert "Aucune organisation ne correspond à ces critères" in page
