@@ -82,9 +82,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ELISION.sub(" ", fold(text)))
 
 
+_PREFIXED = re.compile(r"\b(re|pre|co|eco|auto|inter|multi|bio)-([a-z]+)")
+
+
 def tokens(text: str) -> list[str]:
-    """Stemmed content words: what the sparse index stores."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    """Stemmed content words: what the sparse index stores. A prefixed compound also gives
+    its joined spelling (« ré-emploi » → re, emploi, reemploi), as writers use both."""
+    found = [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    if "-" in text:
+        found += [stem(a + b) for a, b in _PREFIXED.findall(_ELISION.sub(" ", fold(text)))]
+    return found
 
 
 def folded_key(name: str) -> str:

@@ -35,6 +35,7 @@ def test_nonsense_finds_nothing(matcher, text):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("réemploi", {"paris", "recyclerie", "insertion"}),
+    ("Ré-emploi", {"paris"}),
     ("buffet", {"traiteur"}),
     ("xyzzy réparation", {"repair"}),
 ])

@@ -34,3 +34,9 @@ def test_fold_strips_every_combining_mark():
     decomposed = unicodedata.normalize("NFKD", lowered)
     assert fold(sample) == "".join(c for c in decomposed if not unicodedata.combining(c))
     assert fold("Ré-EMPLOI Œuvre ça, naïf, e\u0301té") == "re-emploi oeuvre ca, naif, ete"
+
+
+def test_prefixed_compounds_also_give_their_joined_spelling():
+    from matching.text import tokens
+    assert {"reemploi", "emploi"} <= set(tokens("Ré-emploi des meubles"))
+    assert tokens("Saint-Herblain") == ["saint", "herblain"]  # not a prefix: no joined form
