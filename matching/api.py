@@ -76,15 +76,23 @@ class Matcher:
         batch = list(profiles)
         if not batch:
             return
-        if vectors is not None and len(vectors) != len(batch):
-            raise ValueError(f"{len(vectors)} vectors for {len(batch)} profiles")
+        if self.use_dense:  # checked and computed before any state changes
+            vectors = (self.encode_profiles(batch) if vectors is None
+                       else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
         self._plain = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
-            self._upsert_vectors(ids, self.encode_profiles(batch) if vectors is None
-                                 else np.asarray(vectors, dtype=np.float32))
+            self._upsert_vectors(ids, vectors)
+
+    def _checked(self, vectors: np.ndarray, count: int) -> np.ndarray:
+        matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        dim = self.index.dim if self.index is not None else matrix.shape[1]
+        if matrix.shape != (count, dim):
+            raise ValueError(f"{len(matrix)} vectors of dimension {matrix.shape[1]} for "
+                             f"{count} profiles (dimension {dim} expected)")
+        return matrix
 
     def encode_profiles(self, profiles: Iterable[Profile]) -> np.ndarray:
         """Passage vectors of profiles, as ``upsert`` computes them (one row each)."""

@@ -94,6 +94,11 @@ def test_partner_vector_is_the_focused_request(matcher):
             == [s.id for s in direct])
 
 
-def test_upsert_refuses_a_vector_count_that_does_not_match():
-    with pytest.raises(ValueError, match="2 vectors for 1 profiles"):
-        Matcher(NoEncoder()).upsert(small_corpus()[:1], vectors=np.ones((2, 384)))
+def test_upsert_refuses_vectors_that_do_not_fit_and_changes_nothing():
+    matcher = Matcher(NoEncoder())
+    with pytest.raises(ValueError, match="2 vectors of dimension 384 for 1 profiles"):
+        matcher.upsert(small_corpus()[:1], vectors=np.ones((2, 384)))
+    matcher.upsert(small_corpus()[:1], vectors=np.ones((1, 384)))
+    with pytest.raises(ValueError, match="dimension 384 expected"):
+        matcher.upsert(small_corpus()[1:2], vectors=np.ones((1, 8)))
+    assert list(matcher.profiles) == [small_corpus()[0].id] and len(matcher.index) == 1
