@@ -2,7 +2,7 @@
 
 Public API, loaded lazily so that ``import matching`` stays cheap::
 
-    from matching import Matcher, Need, Profile, SearchFilters, Suggestion, METHODS
+    from matching import Matcher, Need, Profile, SearchFilters, SearchQuery, Suggestion, METHODS
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ _EXPORTS = {
     "Need": "matching.types",
     "Suggestion": "matching.types",
     "SearchFilters": "matching.types",
+    "SearchQuery": "matching.types",
     "Weights": "matching.rank",
     "Matcher": "matching.api",
     "METHODS": "matching.api",

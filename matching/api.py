@@ -20,8 +20,8 @@ from matching.complement import (
     self_description,
 )
 from matching.explain import explain
-from matching.filters import filter_predicate, filters_location
-from matching.rank import Weights, allowed, combine, filiere_match, fuse, structured
+from matching.filters import relevant, search_predicate, search_query
+from matching.rank import RELEVANCE, Weights, allowed, filiere_match, fuse, structured
 from matching.sparse import BM25, plain_analyzer, top_k
 from matching.types import (
     PARTNER_NEEDS,
@@ -29,6 +29,7 @@ from matching.types import (
     Need,
     Profile,
     SearchFilters,
+    SearchQuery,
     Suggestion,
 )
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 POOL = 100  # candidates kept from each retriever before fusion
 Predicate = Callable[[str], bool]
+Hits = list[tuple[str, float]]
 
 
 class Matcher:
@@ -69,17 +71,38 @@ class Matcher:
         return self
 
     def upsert(self, profiles: Iterable[Profile], vectors: np.ndarray | None = None) -> None:
-        """Add or update profiles; only their own vectors are (re)computed, unless given."""
+        """Add or update profiles; ``vectors`` (one row per profile, e.g. read from a database
+        where another process stored ``encode_profiles``) spares the encoding."""
         batch = list(profiles)
         if not batch:
             return
+        if self.use_dense:  # checked and computed before any state changes
+            vectors = (self.encode_profiles(batch) if vectors is None
+                       else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
         self._plain = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
-            self._upsert_vectors(ids, self.encoder.encode_passages(texts)
-                                 if vectors is None else vectors)
+            self._upsert_vectors(ids, vectors)
+
+    def _checked(self, vectors: np.ndarray, count: int) -> np.ndarray:
+        matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        dim = self.index.dim if self.index is not None else matrix.shape[1]
+        if matrix.shape != (count, dim):
+            raise ValueError(f"{len(matrix)} vectors of dimension {matrix.shape[1]} for "
+                             f"{count} profiles (dimension {dim} expected)")
+        return matrix
+
+    def encode_profiles(self, profiles: Iterable[Profile]) -> np.ndarray:
+        """Passage vectors of profiles, as ``upsert`` computes them (one row each)."""
+        return self.encoder.encode_passages([p.full_text for p in profiles])
+
+    def encode_need(self, need: Need, *, partners: bool | None = None) -> np.ndarray:
+        """The query vector the dense retriever computes for a need (store it at publication
+        and pass it back as ``query_vector`` or ``Need.vector``: reads then encode nothing)."""
+        partners = need.type in PARTNER_NEEDS if partners is None else partners
+        return self.encoder.encode_queries([query_text(need, partners)])[0]
 
     def _upsert_vectors(self, ids: list[str], vectors: np.ndarray) -> None:
         from matching.index import VectorIndex
@@ -114,7 +137,8 @@ class Matcher:
                    vector: np.ndarray | None = None) -> list[tuple[str, float]]:
         if not self.use_dense or self.index is None or len(self.index) == 0:
             return []
-        query = self.encoder.encode_queries([text]) if vector is None else vector.reshape(1, -1)
+        query = (self.encoder.encode_queries([text]) if vector is None
+                 else np.atleast_2d(np.asarray(vector, dtype=np.float32)))
         depth = min(len(self.index), max(3 * n, 300))
         return [(i, s) for i, s in self.index.search(query, depth)[0] if ok(i)][:n]
 
@@ -122,30 +146,25 @@ class Matcher:
     def suggest_suppliers(self, need: Need, k: int = 10,
                           query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Organisations or offers able to answer a need, best first."""
-        return self._hybrid(need, k, partners=False, vector=query_vector)
+        return self._for_need(need, k, False, query_vector)
 
     def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10,
                          query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Complementary partners (not look-alikes) for a request or an organisation."""
         need = (need_or_profile if isinstance(need_or_profile, Need)
                 else partner_need(need_or_profile))
-        return self._hybrid(need, k, partners=True, vector=query_vector)
-
-    def query_text(self, need: Need) -> str:
-        """The text both retrievers read for a need (a stored need's vector encodes it)."""
-        described = need.type in PARTNER_NEEDS or need.type in REQUESTER_DESCRIBED
-        return focus(need.text, need.full_text) if described else need.full_text
+        return self._for_need(need, k, True, query_vector)
 
     def search(self, text: str, filters: SearchFilters | None = None,
                k: int = 10) -> list[Suggestion]:
-        """Free-text search with optional filters (filières, kinds, flags, place and radius)."""
+        """Free-text search with optional filters; nothing when the text is not evidenced."""
         filters = filters or SearchFilters()
-        lat, lon = filters_location(filters)
-        need = Need(id="search", text=text, type="resource", lat=lat, lon=lon,
-                    max_km=filters.max_km if lat is not None else None)
-        keep = filter_predicate(filters)
-        return self._hybrid(need, k, partners=False,
-                            extra=lambda i: keep(self.profiles[i]))
+        query = search_query(text, filters)
+        ok = self.search_predicate(query, filters)
+        sparse = self.sparse_hits(text, ok)
+        if not relevant(sparse):  # nonsense is not even encoded
+            return []
+        return self._ranked(query, sparse, self.dense_hits(text, ok), k)
 
     def rank(self, need: Need, method: str = "hybrid", k: int = 10) -> list[Suggestion]:
         """Rank with a named method from ``METHODS``."""
@@ -159,18 +178,30 @@ class Matcher:
                     and (extra is None or extra(doc_id)))
         return ok
 
-    def _hybrid(self, need: Need, k: int, partners: bool, extra: Predicate | None = None,
-                vector: np.ndarray | None = None) -> list[Suggestion]:
-        ok = self.allowed_predicate(need, extra)
-        described = partners or need.type in REQUESTER_DESCRIBED
-        text = focus(need.text, need.full_text) if described else need.full_text
+    def search_predicate(self, query: SearchQuery, filters: SearchFilters) -> Predicate:
+        keep = search_predicate(query, filters)
+
+        def ok(doc_id: str) -> bool:
+            profile = self.profiles.get(doc_id)
+            return profile is not None and keep(profile)
+        return ok
+
+    def _for_need(self, need: Need, k: int, partners: bool,
+                  vector: np.ndarray | None) -> list[Suggestion]:
+        ok = self.allowed_predicate(need)
+        text = query_text(need, partners)
+        vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
+        described = partners or need.type in REQUESTER_DESCRIBED
+        return self._ranked(need, sparse, dense, k, self._identity(need) if described else None)
+
+    def _ranked(self, target: Need | SearchQuery, sparse: Hits, dense: Hits, k: int,
+                me: str | None = None) -> list[Suggestion]:
         fused = fuse([sparse, dense], self.weights.fusion)
-        signals = {"sparse": dict(sparse), "dense": dict(dense), "fused": fused}
-        me = self._identity(need) if described else None
-        scored = [self._score(doc_id, need, signals, me) for doc_id in fused]
+        signals = {"sparse": dict(sparse), "dense": dict(dense), RELEVANCE: fused}
+        scored = [self._score(doc_id, target, signals, me) for doc_id in fused]
         scored.sort(key=lambda s: (-s.score, s.id))
-        return [self._explained(s, need) for s in scored[:k]]
+        return [self._explained(s, target) for s in scored[:k]]
 
     def _identity(self, need: Need) -> str:
         requester = self.profiles.get(need.requester_id or "")
@@ -178,23 +209,30 @@ class Matcher:
             return self_description(requester.title, requester.text)
         return identity(need.text)
 
-    def _score(self, doc_id: str, need: Need, signals: dict[str, dict[str, float]],
-               me: str | None) -> Suggestion:
+    def _score(self, doc_id: str, target: Need | SearchQuery,
+               signals: dict[str, dict[str, float]], me: str | None) -> Suggestion:
         profile = self.profiles[doc_id]
         comps = {name: round(values[doc_id], 4) for name, values in signals.items()
                  if doc_id in values}
-        comps.update(structured(profile, need, self.weights))
+        comps.update(structured(profile, target, self.weights))
         if me is not None:
             comps["duplicate"] = round(duplicate_score(
                 me, self_description(profile.title, profile.text), self.sparse.idf), 4)
-        return Suggestion(doc_id, round(combine(comps, self.weights), 6), comps)
+        return Suggestion(doc_id, round(self.weights.score(comps), 6), comps,
+                          relevance=comps.get(RELEVANCE, 0.0))
 
-    def _explained(self, suggestion: Suggestion, need: Need) -> Suggestion:
+    def _explained(self, suggestion: Suggestion, target: Need | SearchQuery) -> Suggestion:
         profile = self.profiles[suggestion.id]
-        stems = self.sparse.common_terms(need.full_text, suggestion.id)
+        stems = self.sparse.common_terms(target.full_text, suggestion.id)
         terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems]
-        suggestion.explanation = explain(profile, need, suggestion.components, terms)
+        suggestion.explanation = explain(profile, target, suggestion.components, terms)
         return suggestion
+
+
+def query_text(need: Need, partners: bool) -> str:
+    """What is sought: a request that opens on who asks is read without that opening."""
+    described = partners or need.type in REQUESTER_DESCRIBED
+    return focus(need.text, need.full_text) if described else need.full_text
 
 
 def partner_need(profile: Profile) -> Need:

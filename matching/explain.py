@@ -5,7 +5,7 @@ from __future__ import annotations
 from matching.complement import adjacency
 from matching.rank import filiere_match
 from matching.thesaurus import CONCEPT_PREFIX, concept_label
-from matching.types import Need, Profile
+from matching.types import Need, Profile, SearchQuery
 
 FILIERE_LABELS = {
     "eco-construction": "éco-construction",
@@ -27,7 +27,7 @@ def filiere_label(filiere: str) -> str:
     return FILIERE_LABELS.get(filiere, filiere.replace("-", " "))
 
 
-def _filiere_part(profile: Profile, need: Need) -> str | None:
+def _filiere_part(profile: Profile, need: Need | SearchQuery) -> str | None:
     match, filiere = filiere_match(profile, need)
     if filiere is None:
         return None
@@ -60,7 +60,8 @@ def _terms_part(terms: list[str]) -> str | None:
     return "termes communs : " + ", ".join(chosen) if chosen else None
 
 
-def explain(profile: Profile, need: Need, comps: dict[str, float], terms: list[str]) -> str:
+def explain(profile: Profile, need: Need | SearchQuery, comps: dict[str, float],
+            terms: list[str]) -> str:
     """« même filière : réemploi · 4 km · SIAE · termes communs : mobilier, collecte »."""
     parts = [_filiere_part(profile, need), _place_part(profile, comps), *_flags_part(profile),
              _terms_part(terms)]

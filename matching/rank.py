@@ -1,46 +1,64 @@
-"""Hybrid ranking: hard constraints as filters, rank fusion, structured re-scoring.
+"""Hybrid ranking: hard constraints as filters, rank fusion, then one recipe table.
 
-The recipe is fixed and has few knobs (``Weights``), each set on a priori grounds:
-- text relevance is CombSUM of max-normalised scores (Fox & Shaw 1994): BM25 divided by the
-  best BM25 of the query, dense cosine divided by the best cosine, averaged. Cosine is on an
-  absolute scale, so a flat dense list moves the ranking little, as it should; reciprocal-rank
-  fusion (``rrf``, k = 60) is kept for comparison;
-- a shared filière adds as much as moving from rank ~1 to rank ~25 in both lists would cost;
-  an adjacent filière on the value chain half of that;
-- locality: a small bonus decaying with distance over the metropole's radius (~15 km), and a
-  penalty for organisations outside Nantes Métropole (the marketplace serves the metropole);
-- requests that open on who asks (partnerships, resources): a near-duplicate of the requester
-  is not what it seeks, so it loses the filière bonus and as much again (0.3);
-- social utility: an ESS organisation gains a third of a filière bonus over a conventional
+The score of a candidate is ``Σ w·c`` over named components ``c`` (``SIGNAL_WEIGHTS``, the
+one table of the recipe); other components (``sparse``, ``dense``, ``distance_km``) are the
+evidence behind them, shown in explanations but not added. Each weight is set a priori:
+- ``fused`` (1): text relevance, fused by a method of ``FUSIONS`` chosen by name. The default
+  is CombSUM of max-normalised scores (Fox & Shaw 1994): BM25 divided by the best BM25 of the
+  query, dense cosine divided by the best cosine, averaged. Cosine is on an absolute scale, so
+  a flat dense list moves the ranking little, as it should; reciprocal-rank fusion (``rrf``,
+  k = 60) is kept for comparison;
+- ``filiere`` (0.15 × 1 shared, × 0.5 adjacent on the value chain): as much as moving from
+  rank ~1 to rank ~25 in both lists would cost;
+- ``proximity`` (0.05 × e^(−km/15)): a small bonus decaying over the metropole's radius, and
+  ``outside_metropole`` (−0.15): the marketplace serves the metropole;
+- ``duplicate`` (−0.3 × share of the requester's identity): requests that open on who asks
+  (partnerships, resources) do not seek a near-duplicate of the requester, so it loses the
+  filière bonus and as much again. Free-text searches have no requester: never this term;
+- ``social`` (0.05): an ESS organisation gains a third of a filière bonus over a conventional
   company (Essaim is the social economy's marketplace; a company can still rank first).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from matching.complement import adjacency
 from matching.geo import distance_km
-from matching.types import SUPPLIER_NEEDS, Need, Profile
+from matching.types import SUPPLIER_NEEDS, Need, Profile, SearchQuery
 
 RRF_K = 60.0
 SOCIAL_KINDS = frozenset({"ess", "network"})
 
+SIGNAL_WEIGHTS: Mapping[str, float] = MappingProxyType({
+    "fused": 1.0,
+    "filiere": 0.15,
+    "proximity": 0.05,
+    "outside_metropole": -0.15,
+    "duplicate": -0.30,
+    "social": 0.05,
+})
+RELEVANCE = "fused"  # the text-relevance component, exposed as ``Suggestion.relevance``
+
 
 @dataclass(frozen=True)
 class Weights:
-    """Additive weights of the structured signals, in units of normalised fused relevance."""
+    """The ranking recipe: signal → weight, the fusion method's name, the proximity scale."""
 
-    filiere: float = 0.15
-    adjacent: float = 0.075
-    proximity: float = 0.05
-    proximity_km: float = 15.0
-    outside_metropole: float = 0.15
-    duplicate: float = 0.30
-    social: float = 0.05
+    signals: Mapping[str, float] = field(default_factory=lambda: dict(SIGNAL_WEIGHTS))
     fusion: str = "combsum"
+    proximity_km: float = 15.0
+
+    def __post_init__(self) -> None:
+        if self.fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {self.fusion!r}; known: {sorted(FUSIONS)}")
+
+    def score(self, comps: Mapping[str, float]) -> float:
+        """Σ w·c over the recipe's signals (a missing component counts 0)."""
+        return sum(w * comps.get(name, 0.0) for name, w in self.signals.items())
 
 
 def violations(profile: Profile, need: Need) -> list[str]:
@@ -48,13 +66,19 @@ def violations(profile: Profile, need: Need) -> list[str]:
     broken = []
     if not profile.eligible_for(need.reserved):
         broken.append("eligibility")
-    if need.max_km is not None:
-        dist = distance_km(need.lat, need.lon, profile.lat, profile.lon)
-        if dist is None or dist > need.max_km:
-            broken.append("max_km")
+    if not within_reach(profile, need):
+        broken.append("max_km")
     if need.requester_id is not None and need.requester_id in (profile.id, profile.owner_id):
         broken.append("requester")
     return broken
+
+
+def within_reach(profile: Profile, target: Need | SearchQuery) -> bool:
+    """False when the target sets a radius and the profile is outside it (or unplaced)."""
+    if target.max_km is None:
+        return True
+    dist = distance_km(target.lat, target.lon, profile.lat, profile.lon)
+    return dist is not None and dist <= target.max_km
 
 
 def allowed(profile: Profile, need: Need) -> bool:
@@ -86,14 +110,21 @@ def combsum(score_lists: Iterable[Sequence[tuple[str, float]]]) -> dict[str, flo
     return fused
 
 
+def rrf_scores(score_lists: Iterable[Sequence[tuple[str, float]]]) -> dict[str, float]:
+    """RRF over the lists' orders (their scores are ignored)."""
+    return rrf([[doc_id for doc_id, _ in hits] for hits in score_lists if hits])
+
+
+Fusion = Callable[[Iterable[Sequence[tuple[str, float]]]], dict[str, float]]
+FUSIONS: dict[str, Fusion] = {"combsum": combsum, "rrf": rrf_scores}
+
+
 def fuse(score_lists: Sequence[Sequence[tuple[str, float]]], method: str) -> dict[str, float]:
-    """Fuse retriever outputs with ``combsum`` (default) or ``rrf``."""
-    if method == "rrf":
-        return rrf([[doc_id for doc_id, _ in hits] for hits in score_lists if hits])
-    return combsum(score_lists)
+    """Fuse retriever outputs with the method named in ``FUSIONS``."""
+    return FUSIONS[method](score_lists)
 
 
-def filiere_match(profile: Profile, need: Need) -> tuple[float, str | None]:
+def filiere_match(profile: Profile, need: Need | SearchQuery) -> tuple[float, str | None]:
     """1 for a shared filière, 0.5 for an adjacent one on the value chain, else 0."""
     shared = need.filieres & profile.filieres
     if shared:
@@ -106,7 +137,8 @@ def filiere_match(profile: Profile, need: Need) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def structured(profile: Profile, need: Need, weights: Weights) -> dict[str, float]:
+def structured(profile: Profile, need: Need | SearchQuery,
+               weights: Weights) -> dict[str, float]:
     """Structured components of a candidate (filière, distance, locality)."""
     match, _ = filiere_match(profile, need)
     comps = {"filiere": match}
@@ -117,14 +149,3 @@ def structured(profile: Profile, need: Need, weights: Weights) -> dict[str, floa
     comps["outside_metropole"] = 1.0 if profile.in_metropole is False else 0.0
     comps["social"] = 1.0 if profile.kind in SOCIAL_KINDS or profile.esus else 0.0
     return comps
-
-
-def combine(comps: dict[str, float], weights: Weights) -> float:
-    """Final score: fused text relevance plus the weighted structured signals."""
-    filiere = weights.filiere if comps.get("filiere", 0) >= 1 else (
-        weights.adjacent if comps.get("filiere", 0) > 0 else 0.0)
-    return (comps.get("fused", 0.0) + filiere
-            + weights.proximity * comps.get("proximity", 0.0)
-            - weights.outside_metropole * comps.get("outside_metropole", 0.0)
-            - weights.duplicate * comps.get("duplicate", 0.0)
-            + weights.social * comps.get("social", 0.0))

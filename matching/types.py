@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Kind = Literal["ess", "company", "public_buyer", "network", "offer"]
 NeedType = Literal["tender", "purchase", "partnership", "resource", "skills", "financing"]
@@ -64,6 +67,8 @@ class Need:
     lots: tuple[str, ...] = ()
     in_metropole: bool | None = None
     title: str = ""
+    # The query vector stored at publication (``Matcher.encode_need``): no encoding on reads.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def full_text(self) -> str:
@@ -86,11 +91,35 @@ class SearchFilters:
     max_km: float | None = None
 
 
+@dataclass(frozen=True)
+class SearchQuery:
+    """A visitor's free-text search: what is sought, with no requester behind it.
+
+    Unlike a ``Need`` it has no type, no requester and no reservation: nothing is excluded
+    as « the requester's own », nothing penalised as a look-alike of it.
+    """
+
+    text: str
+    filieres: frozenset[str] = frozenset()
+    lat: float | None = None
+    lon: float | None = None
+    max_km: float | None = None
+
+    @property
+    def full_text(self) -> str:
+        return self.text
+
+
 @dataclass
 class Suggestion:
-    """One ranked result with the signals behind its score and a French explanation."""
+    """One ranked result with the signals behind its score and a French explanation.
+
+    ``relevance`` is the text-relevance part of ``score`` (the fused retrieval score, 0..1);
+    the rest is the structured signals of the recipe (``matching.rank.SIGNAL_WEIGHTS``).
+    """
 
     id: str
     score: float
     components: dict[str, float] = field(default_factory=dict)
     explanation: str = ""
+    relevance: float = 0.0

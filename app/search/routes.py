@@ -28,5 +28,5 @@ def index():
     form = SearchForm.from_args(request.args, reference_choices(db.session))
     query = _query(form)
     page = run_search(db.session, query, current_app.config["PAGE_SIZE"])
-    return render_filtered("search/index.html", "partials/search_results.html",
+    return render_filtered("search/index.html", "search/results.html",
                            form=form, page=page, query=query, args=form.query_args())

@@ -59,7 +59,7 @@ def directory_columns(animator: bool) -> list[tuple[str, Callable[[Organisation]
 def directory_csv(session: Session, filters: OrganisationFilters, animator: bool = False) -> str:
     """The directory's columns the viewer may read, for every organisation matching the filters."""
     columns = directory_columns(animator)
-    organisations = session.scalars(organisations_statement(filters)).unique()
+    organisations = session.scalars(organisations_statement(session, filters)).unique()
     return to_csv([name for name, _ in columns],
                   ([value(o) for _, value in columns] for o in organisations))
 

@@ -27,9 +27,10 @@ def vector_samples(session: Session, encoder) -> dict[str, tuple[str, str]]:
     """A passage and a query text with their hashes: the check of a shipped vectors file."""
     from app.services.matching import all_suppliers, open_needs
     from app.services.matching_profiles import need_from_posting
-    from matching.api import Matcher
+    from matching.api import query_text
 
     passage = all_suppliers(session)[0].full_text
-    query = Matcher(encoder).query_text(need_from_posting(open_needs(session)[0]))
+    need = need_from_posting(open_needs(session)[0])
+    query = query_text(need, need.type == "partnership")
     return {vectors.text_hash("passage", passage): ("passage", passage),
             vectors.text_hash("query", query): ("query", query)}

@@ -23,6 +23,8 @@ from app.services.matching_profiles import (
     profile_from_offer,
     profile_from_organisation,
 )
+from matching.api import query_text
+from matching.types import PARTNER_NEEDS
 from models import Match, Organisation, Posting
 
 SUGGESTIONS_K = 10
@@ -98,7 +100,8 @@ def rank_need(session: Session, posting: Posting, k: int = STORED_K, store: bool
     """Explained suggestions for a need, straight from the engine (nothing stored)."""
     need = need_from_posting(posting)
     with current_index().suppliers.using(session) as matcher:
-        vector = vectors.query(session, matcher.encoder, matcher.query_text(need), store)
+        text = query_text(need, need.type in PARTNER_NEEDS)
+        vector = vectors.query(session, matcher.encoder, text, store)
         if posting.type == "partnership":
             return matcher.suggest_partners(need, k, query_vector=vector)
         return matcher.suggest_suppliers(need, k, query_vector=vector)

@@ -7,8 +7,11 @@ from matching_corpus import small_corpus
 
 from matching.api import Matcher
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-DEV = SHARED / "bench" / "dev"
+# The shared benchmark sits next to the checkout (main) or two levels up (a worktree).
+REPO = Path(__file__).resolve().parents[2]
+DEV = next((p for p in (REPO.parent / "shared" / "bench" / "dev",
+                        REPO.parent.parent / "shared" / "bench" / "dev")
+            if (p / "corpus.jsonl").is_file()), REPO.parent / "shared" / "bench" / "dev")
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,41 @@ def test_text_search_treats_percent_literally(client, db):
     assert "Coopérative voisine" not in page
 
 
+def _listed(page: str, organisations) -> set[str]:
+    return {key for key, org in organisations.items() if f'href="/annuaire/{org.id}"' in page}
+
+
+def test_keywords_ignore_accents_case_and_hyphens(client, db):
+    found = {
+        "accent": make_organisation(db, "Atelier du réemploi", description="Meubles."),
+        "hyphen": make_organisation(db, "Répar'Café", description="Ateliers de ré-emploi."),
+        "capitals": make_organisation(db, "RÉEMPLOI SOLIDAIRE"),
+        "elsewhere": make_organisation(db, "Épicerie", description="Emploi et insertion."),
+    }
+    expected = {"accent", "hyphen", "capitals"}
+    for q in ("réemploi", "reemploi", "Ré-emploi", "REEMPLOI", "  re-EMPLOI "):
+        assert _listed(page_of(client, f"/annuaire/?q={q}"), found) == expected, q
+
+
+def test_keywords_must_all_appear_folded(client, db):
+    found = {
+        "both": make_organisation(db, "Traiteur bio", description="Repas en insertion."),
+        "one": make_organisation(db, "Traiteur de quartier"),
+    }
+    assert _listed(page_of(client, "/annuaire/?q=TRAITEUR+Bio"), found) == {"both"}
+    assert _listed(page_of(client, "/annuaire/?q=l%E2%80%99insertion"), found) == {"both"}
+    assert _listed(page_of(client, "/annuaire/?q=traiteur&filiere=sante"), found) == set()
+
+
+def test_keywords_follow_an_edited_description(client, db):
+    organisation = make_organisation(db, "Atelier", description="Réparation de vélos.")
+    assert f'href="/annuaire/{organisation.id}"' in page_of(client, "/annuaire/?q=velo")
+    organisation.description = "Menuiserie et ébénisterie."
+    db.commit()
+    assert f'href="/annuaire/{organisation.id}"' not in page_of(client, "/annuaire/?q=velo")
+    assert f'href="/annuaire/{organisation.id}"' in page_of(client, "/annuaire/?q=ebeniste")
+
+
 def test_empty_result_tells_the_user_what_to_do(client, directory):
     page = page_of(client, "/annuaire/?filiere=sante")
     assert "Aucune organisation ne correspond à ces critères" in page

@@ -98,8 +98,8 @@ def lot_fits(hits: list[Suggestion], reference: list[Suggestion]) -> dict[str, f
     for s in hits:
         parts = [min(1.0, s.components.get(signal, 0.0) / top) if top else 0.0
                  for signal, top in best.items()]
-        relevance = sum(parts) / len(parts)
-        fits[s.id] = fit_from_score(s.score - s.components.get("fused", 0.0) + relevance)
+        relevance = sum(parts) / len(parts)  # the matcher's, re-normalised over every supplier
+        fits[s.id] = fit_from_score(s.score - s.relevance + relevance)
     return fits
 
 
