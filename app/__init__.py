@@ -55,8 +55,9 @@ def register_infrastructure(app: Flask) -> None:
     index = build_indexes(lambda: get_encoder(app.config["ENCODER"], app.config["ENCODER_MODEL"]),
                           app.config["INDEX_CHECK_INTERVAL"])
     factory = db.bound(app).factory
-    jobs = Jobs(app, make_huey(app.config), factory, JobContext(mailer, index))
-    enqueue_after_commit(factory, jobs)
+    jobs = Jobs(app, make_huey(app.config), factory, JobContext(mailer, index),
+                eager=app.config["JOBS_EAGER"])
+    enqueue_after_commit(app, factory, jobs)
     app.extensions.update({"essaim.mail": mailer, "essaim.index": index, "essaim.jobs": jobs})
 
 

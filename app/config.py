@@ -69,6 +69,6 @@ class Config:
         # Job queue: Redis when REDIS_URL is set, else a SQLite file (no server to run).
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         self.JOBS_DB = os.environ.get("ESSAIM_JOBS_DB", str(INSTANCE_DIR / "jobs.db"))
-        self.JOBS_IMMEDIATE = os.environ.get("ESSAIM_JOBS_IMMEDIATE") == "1"
+        self.JOBS_EAGER = os.environ.get("ESSAIM_JOBS_EAGER") == "1"  # tests
         # How often a process looks at the change log for other processes' changes.
         self.INDEX_CHECK_INTERVAL = float(os.environ.get("ESSAIM_INDEX_CHECK_INTERVAL", "1.0"))

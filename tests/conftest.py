@@ -77,8 +77,8 @@ def app(engine, database_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
-        # Jobs run synchronously right after each commit, and each request sees every change.
-        "JOBS_IMMEDIATE": True,
+        # Jobs run in the request's thread once it ends; each request sees every change.
+        "JOBS_EAGER": True,
         "JOBS_DB": str(tmp_path_factory.mktemp("jobs") / "jobs.db"),
         "INDEX_CHECK_INTERVAL": 0,
     })

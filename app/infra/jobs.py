@@ -10,9 +10,10 @@ reaches the same final state. `flask worker` runs the consumer with the periodic
 """
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask
+from flask import Flask, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -27,17 +28,20 @@ STALE_AFTER = timedelta(seconds=30)  # an event still pending then lost its job:
 
 
 def make_huey(config) -> SqliteHuey | RedisHuey:
-    immediate = bool(config.get("JOBS_IMMEDIATE"))
     if config.get("REDIS_URL"):
-        return RedisHuey("essaim", url=config["REDIS_URL"], immediate=immediate)
-    return SqliteHuey("essaim", filename=config["JOBS_DB"], immediate=immediate)
+        return RedisHuey("essaim", url=config["REDIS_URL"])
+    return SqliteHuey("essaim", filename=config["JOBS_DB"])
 
 
 class Jobs:
     """The app's queue and its tasks (`app.extensions["essaim.jobs"]`)."""
 
-    def __init__(self, app: Flask, huey, sessions, context: JobContext) -> None:
+    def __init__(self, app: Flask, huey, sessions, context: JobContext,
+                 eager: bool = False) -> None:
         self.app, self.huey, self.sessions, self.context = app, huey, sessions, context
+        # Eager (tests, `JOBS_EAGER`): a request's events run in its own thread once its app
+        # context ends, instead of going to the queue (never inside the commit itself).
+        self.eager, self._local = eager, threading.local()
         self.run_event = huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_S,
                                    retry_backoff=RETRY_BACKOFF, name="essaim.run_event")(
             self._in_app(self.execute))
@@ -49,6 +53,8 @@ class Jobs:
 
     def _in_app(self, function):
         def wrapped(*args):
+            if has_app_context():
+                return function(*args)
             with self.app.app_context():
                 return function(*args)
         wrapped.__name__ = function.__name__
@@ -56,6 +62,9 @@ class Jobs:
 
     def enqueue(self, event_ids: list[int]) -> None:
         """After a commit: one job per event; a failure here is repaired by the sweep."""
+        if self.eager:
+            self._local.ids = [*getattr(self._local, "ids", []), *event_ids]
+            return
         for event_id in event_ids:
             try:
                 self.run_event(event_id)
@@ -76,6 +85,19 @@ class Jobs:
             session.commit()
             log.info("outbox event %s done", event_id)
 
+    def run_eager(self) -> None:
+        """Eager mode: run this thread's enqueued events (and those they lead to)."""
+        if not self.eager or getattr(self._local, "running", False):
+            return
+        self._local.running = True
+        try:
+            while ids := getattr(self._local, "ids", []):
+                self._local.ids = []
+                for event_id in ids:
+                    self.execute(event_id)
+        finally:
+            self._local.running = False
+
     def pending(self, session: Session, older_than: timedelta = STALE_AFTER) -> list[int]:
         limit = datetime.now(UTC) - older_than
         return list(session.scalars(select(OutboxEvent.id).where(
@@ -95,11 +117,10 @@ class Jobs:
     def drain(self) -> int:
         """Run every pending event here and now, in order (CLI commands and tests)."""
         done = 0
-        with self.app.app_context():
-            while ids := self._all_pending():
-                for event_id in ids:
-                    self.execute(event_id)
-                    done += 1
+        while ids := self._all_pending():
+            for event_id in ids:
+                self._in_app(self.execute)(event_id)
+                done += 1
         return done
 
     def _all_pending(self) -> list[int]:
@@ -123,8 +144,9 @@ class Jobs:
         return queued
 
 
-def enqueue_after_commit(session_factory, jobs: Jobs) -> None:
+def enqueue_after_commit(app: Flask, session_factory, jobs: Jobs) -> None:
     """Every session of the app hands its committed outbox events to the queue."""
+    app.teardown_appcontext(lambda _exc: jobs.run_eager())
 
     @event.listens_for(session_factory, "after_commit")
     def _enqueue(session: Session) -> None:

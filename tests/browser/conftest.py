@@ -25,7 +25,7 @@ def live_app(engine, database_url, tmp_path_factory):
     return create_app({
         "TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("browser-outbox")),
-        "JOBS_IMMEDIATE": True, "INDEX_CHECK_INTERVAL": 0,
+        "JOBS_EAGER": True, "INDEX_CHECK_INTERVAL": 0,
         "JOBS_DB": str(tmp_path_factory.mktemp("browser-jobs") / "jobs.db"),
     })
 

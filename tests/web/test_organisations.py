@@ -197,9 +197,9 @@ def test_notifications_page_counts_and_marks_read(client, db, owned):
     page = page_of(client, "/organisations/notifications")
     assert "Bonjour" in page and "2 non lue" in page
     first = db.scalar(select(Notification).where(Notification.text == "Bonjour"))
-    assert client.get(f"/organisations/notifications/{first.id}").location == "/messages/"
+    assert client.post(f"/organisations/notifications/{first.id}").location == "/messages/"
     second = db.scalar(select(Notification).where(Notification.text == "Relance"))
-    assert client.get(f"/organisations/notifications/{second.id}"
+    assert client.post(f"/organisations/notifications/{second.id}"
                       ).location == "/organisations/notifications"  # no open redirect
     client.post("/organisations/notifications/lues")
     assert "0 non lue" in page_of(client, "/organisations/notifications")
@@ -211,4 +211,4 @@ def test_notifications_of_other_organisations_are_hidden(client, db, user):
     db.commit()
     notification = db.scalar(select(Notification))
     assert "Secret" not in page_of(client, "/organisations/notifications")
-    assert client.get(f"/organisations/notifications/{notification.id}").status_code == 404
+    assert client.post(f"/organisations/notifications/{notification.id}").status_code == 404
