@@ -155,3 +155,30 @@ def test_a_worker_killed_midway_reruns_to_the_same_final_state(
     assert len({need for need, *_ in matches}) == 12  # every committed need got suggestions
     assert alerts and len(alerts) == len(set(alerts))  # alerts went out, none twice
     assert email_of("buyer") and PASSWORD  # the territory's logins are unchanged
+
+
+def test_redis_carries_the_queue_when_configured(queued_app, session_factory):
+    """With REDIS_URL the same jobs go through Redis (several nodes share one queue)."""
+    import redis
+    from huey import RedisHuey
+
+    from app.infra.jobs import Jobs, make_huey
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    huey = make_huey({"REDIS_URL": url})
+    assert isinstance(huey, RedisHuey)
+    huey.flush()
+    jobs = Jobs(queued_app, huey, session_factory, queued_app.extensions["essaim.jobs"].context)
+    with session_factory() as session:
+        make_organisation(session, "Recyclerie")  # its change log event, left pending
+    assert jobs.sweep(older_than=timedelta(0)) == 1 and huey.pending_count() == 1
+    task = huey.dequeue()
+    huey.execute(task)  # what a worker on any node does
+    with session_factory() as session:
+        assert session.scalar(select(func.count(OutboxEvent.id)).where(
+            OutboxEvent.done_at.is_(None))) == 0
+    huey.flush()
