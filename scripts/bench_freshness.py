@@ -55,7 +55,7 @@ def writer(url: str, rate: float, seconds: float, committed: mp.Queue) -> None:
 
     sessions = make_session_factory(make_engine(url))
     with sessions() as session:
-        ids = list(session.scalars(select(Organisation.id).order_by(Organisation.id).limit(50)))
+        ids = list(session.scalars(select(Organisation.id).order_by(Organisation.id).limit(400)))
     stamps: dict[str, float] = {}
     started = time.time()
     for number in range(int(rate * seconds)):
@@ -65,8 +65,23 @@ def writer(url: str, rate: float, seconds: float, committed: mp.Queue) -> None:
             organisation = session.get(Organisation, ids[number % len(ids)])
             organisation.description = f"{organisation.description.split(' jeton-')[0]} {token}"
             session.commit()
-        stamps[token] = time.time()
+        stamps[token] = (time.time(), organisation.id)
     committed.put(stamps)
+
+
+def _delays(stamps: dict, seen: dict) -> tuple[list[float], int]:
+    """A write is visible once the reader sees it or a later write to the same organisation
+    (which replaced it); returns the sorted delays and how many writes were never visible."""
+    order = {token: int(token.split("-")[1]) for token in stamps}
+    delays, missed = [], 0
+    for token, (committed, organisation) in stamps.items():
+        later = [seen[t] for t, (_, o) in stamps.items()
+                 if o == organisation and order[t] >= order[token] and t in seen]
+        if later:
+            delays.append(min(later) - committed)
+        else:
+            missed += 1
+    return sorted(delays), missed
 
 
 def main() -> None:
@@ -95,8 +110,7 @@ def main() -> None:
     print(f"{len(stamps)} commits at {args.rate:g}/s over {args.seconds:g} s, "
           f"{args.readers} reader processes")
     for number, seen in enumerate(results, start=1):
-        delays = sorted(seen[t] - stamps[t] for t in stamps if t in seen)
-        missed = sum(1 for t in stamps if t not in seen)
+        delays, missed = _delays(stamps, seen)
         p95 = delays[int(0.95 * (len(delays) - 1))] if delays else float("nan")
         print(f"reader {number}: seen {len(delays)}, missed {missed}, "
               f"p50 {statistics.median(delays):.2f} s, p95 {p95:.2f} s, max {delays[-1]:.2f} s")

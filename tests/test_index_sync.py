@@ -17,6 +17,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from app.infra import vectors
 from app.services.matching import all_suppliers, build_indexes
 from matching.encoder import get_encoder
 from matching.types import Need
@@ -117,6 +118,10 @@ class IndexFollowsTheDatabase(RuleBasedStateMachine):
 
     @invariant()
     def index_equals_database(self):
+        with self.sessions() as session:  # the worker has stored the changed texts' vectors
+            texts = [p.full_text for p in all_suppliers(session)]
+            vectors.passages(session, _encoder(), texts, store=True)
+            session.commit()
         with self.sessions() as session:
             with self.holder.using(session) as matcher:
                 expected = {p.id: p for p in all_suppliers(session)}
@@ -174,3 +179,24 @@ def test_a_rolled_back_change_reaches_no_index(db, session_factory):
     db.rollback()
     with session_factory() as session, holder.using(session) as matcher:
         assert matcher.profiles[f"org:{organisation.id}"].text.startswith("Collecte")
+
+
+def test_a_new_text_keeps_its_old_vector_until_the_worker_stores_the_new_one(db, session_factory):
+    """Flags and words apply at once in every process; the dense vector of a changed text is
+    encoded once, by the worker, and adopted by the processes when it is stored."""
+    holder = build_indexes(_encoder, check_interval=0).suppliers
+    organisation = make_organisation(db, "Recyclerie", description="Collecte d'objets.")
+    key = f"org:{organisation.id}"
+    with session_factory() as session, holder.using(session) as matcher:
+        before = matcher.index.vector(key).copy()
+    organisation.description, organisation.siae = "Traiteur bio et local.", True
+    db.commit()
+    with session_factory() as session, holder.using(session) as matcher:
+        assert matcher.profiles[key].siae and "Traiteur" in matcher.profiles[key].text
+        assert np.allclose(matcher.index.vector(key), before) and key in holder.waiting
+        new_text = matcher.profiles[key].full_text
+    with session_factory() as session:  # the worker's job
+        [stored] = vectors.passages(session, _encoder(), [new_text], store=True)
+        session.commit()
+    with session_factory() as session, holder.using(session) as matcher:
+        assert np.allclose(matcher.index.vector(key), stored) and not holder.waiting

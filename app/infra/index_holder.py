@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,6 +40,7 @@ class IndexHolder:
         self.encoder_factory = encoder_factory
         self.check_interval = check_interval
         self.matcher: Matcher | None = None
+        self.waiting: set[str] = set()  # profiles whose new vector the worker has not stored
         self.seq = 0
         self.checked_at = float("-inf")
         self.lock = threading.RLock()
@@ -64,11 +66,12 @@ class IndexHolder:
                 self._build(session, head)
             elif head > self.seq:
                 self._apply(session, head)
+            self._adopt_stored_vectors(session)
             return self.matcher
 
     def _build(self, session: Session, head: int) -> None:
         """Everything from the database; changes committed meanwhile are applied next time."""
-        self.matcher = Matcher(self.encoder_factory())
+        self.matcher, self.waiting = Matcher(self.encoder_factory()), set()
         self._upsert(session, self.everything(session))
         self.seq = head
 
@@ -85,10 +88,35 @@ class IndexHolder:
         self.seq = head
 
     def _upsert(self, session: Session, profiles: list[Profile]) -> None:
+        """Profiles take effect at once (flags, filières, place, words); a changed text whose
+        vector the worker has not stored yet keeps its previous vector meanwhile (`waiting`):
+        processes never all re-encode the same text. New texts are encoded here."""
         if not profiles:
             return
-        texts = [p.full_text for p in profiles]
-        self.matcher.upsert(profiles, vectors.passages(session, self.matcher.encoder, texts))
+        encoder = self.matcher.encoder
+        known = vectors.stored_passages(session, encoder.name, [p.full_text for p in profiles])
+        old = {p.id: self._vector_of(p.id) for p in profiles if p.full_text not in known}
+        new = [p.full_text for p in profiles if p.full_text not in known and old[p.id] is None]
+        if new:
+            known.update(zip(new, encoder.encode_passages(new), strict=True))
+        self.waiting = (self.waiting | {p.id for p in profiles if p.full_text not in known}) - {
+            p.id for p in profiles if p.full_text in known}
+        rows = [known[p.full_text] if p.full_text in known else old[p.id] for p in profiles]
+        self.matcher.upsert(profiles, np.vstack(rows))
+
+    def _vector_of(self, profile_id: str) -> np.ndarray | None:
+        index = self.matcher.index
+        return index.vector(profile_id) if index is not None and profile_id in index else None
+
+    def _adopt_stored_vectors(self, session: Session) -> None:
+        """Swap in the vectors the worker stored since for profiles that were waiting."""
+        profiles = [self.matcher.profiles[i] for i in self.waiting if i in self.matcher.profiles]
+        stored = vectors.stored_passages(session, self.matcher.encoder.name,
+                                         [p.full_text for p in profiles])
+        ready = [p for p in profiles if p.full_text in stored]
+        if ready:
+            self.matcher.upsert(ready, np.vstack([stored[p.full_text] for p in ready]))
+        self.waiting = {p.id for p in profiles} - {p.id for p in ready}
 
     def changed_profiles(self, session: Session, keys: set[str]) -> list[Profile]:
         """The current profiles of changed keys (all of them after a rebuild)."""
@@ -99,7 +127,8 @@ class IndexHolder:
     def status(self) -> dict:
         with self.lock:
             size = len(self.matcher.profiles) if self.matcher else 0
-            return {"profiles": size, "seq": self.seq, "built": self.matcher is not None}
+            return {"profiles": size, "seq": self.seq, "built": self.matcher is not None,
+                    "vectors_waiting": len(self.waiting)}
 
 
 def _head(session: Session) -> int:

@@ -48,6 +48,12 @@ def _vectors(session: Session, encoder, texts: list[str], kind: str,
     return np.vstack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
 
+def stored_passages(session: Session, model: str, texts: list[str]) -> dict[str, np.ndarray]:
+    """The stored passage vectors of those texts that have one, by text (nothing encoded)."""
+    hashes = {text_hash("passage", t): t for t in texts}
+    return {hashes[h]: v for h, v in _stored(session, model, list(hashes)).items()}
+
+
 def passages(session: Session, encoder, texts: list[str], store: bool = False) -> np.ndarray:
     """Passage vectors of `texts`, from the store where present; `store` keeps new ones."""
     return _vectors(session, encoder, texts, "passage", store)
