@@ -56,7 +56,9 @@ def test_reserved_tender_from_publication_to_contact(new_page, login_as, territo
     login_as(supplier, "siae_reuse")
     supplier_is_alerted_and_interested(supplier, mail_outbox, shoot)
     _expect_contact_hidden(buyer, territory["siae_reuse"])  # not in touch yet
-    buyer_shortlists_and_contacts(buyer, posting_url)
+    thread_url = buyer_shortlists_and_contacts(buyer, posting_url)
+    _expect_contact_hidden(buyer, territory["siae_reuse"])  # an unanswered message is no consent
+    supplier_replies(supplier, thread_url)
     buyer.goto(f"/annuaire/{territory['siae_reuse']}")
     expect(buyer.locator(".contact-details")).to_contain_text("contact@trocantons.example")
     expect(buyer.locator(".contact-details")).to_contain_text("02 40 00 00 01")
@@ -122,6 +124,16 @@ def buyer_shortlists_and_contacts(buyer: Page, posting_url: str) -> None:
     buyer.get_by_role("button", name="Envoyer").click()
     expect(buyer.get_by_role("heading", name=TENDER)).to_be_visible()
     expect(buyer.locator(".thread-messages")).to_contain_text(message)
+    return buyer.url
+
+
+def supplier_replies(supplier: Page, thread_url: str) -> None:
+    """The supplier answers in the thread: its contact details become visible to the buyer."""
+    supplier.goto(thread_url)
+    reply = "Bonjour, oui, avec plaisir : appelez-nous pour organiser la visite."
+    supplier.get_by_label("Votre message").fill(reply)
+    supplier.get_by_role("button", name="Répondre").click()
+    expect(supplier.locator(".thread-messages")).to_contain_text(reply)
 
 
 def _expect_contact_hidden(page: Page, organisation_id: int) -> None:
