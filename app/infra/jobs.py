@@ -25,6 +25,7 @@ from models.change_log import committed_events
 log = logging.getLogger(__name__)
 RETRIES, RETRY_DELAY_S, RETRY_BACKOFF = 5, 2, 2  # 2, 4, 8, 16, 32 s
 STALE_AFTER = timedelta(seconds=30)  # an event still pending then lost its job: enqueue again
+MAX_SWEEPS = 20  # an event that failed this often is left for a person to look at (logged)
 
 
 def make_huey(config) -> SqliteHuey | RedisHuey:
@@ -108,6 +109,11 @@ class Jobs:
         """Enqueue the events left pending (their job was lost); returns how many."""
         with self.sessions() as session:
             ids = self.pending(session, older_than)
+            given_up = set(session.scalars(select(OutboxEvent.id).where(
+                OutboxEvent.id.in_(ids), OutboxEvent.attempts >= MAX_SWEEPS)))
+            for event_id in given_up:
+                log.error("outbox event %s keeps failing: left pending", event_id)
+            ids = [event_id for event_id in ids if event_id not in given_up]
             session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids))
                             .values(attempts=OutboxEvent.attempts + 1))
             session.commit()
