@@ -200,3 +200,31 @@ def test_a_new_text_keeps_its_old_vector_until_the_worker_stores_the_new_one(db,
         session.commit()
     with session_factory() as session, holder.using(session) as matcher:
         assert np.allclose(matcher.index.vector(key), stored) and not holder.waiting
+
+
+def test_a_change_committed_out_of_sequence_order_is_not_skipped(db, session_factory):
+    """On PostgreSQL a transaction holding change number 9 may commit after number 10's."""
+    from app.infra.change_cursor import ChangeCursor
+    from models import ProfileChange
+
+    cursor = ChangeCursor(gap_timeout=3600)
+    db.add(ProfileChange(seq=10, key="org:10"))
+    db.commit()
+    assert cursor.new_keys(db) == {"org:10"} and cursor.low == 0  # 1..9 not read yet
+    db.add(ProfileChange(seq=9, key="org:9"))  # the late commit
+    db.commit()
+    assert cursor.behind(cursor.head(db))
+    assert cursor.new_keys(db) == {"org:9"}
+    assert cursor.new_keys(db) == set()  # nothing is applied twice
+
+
+def test_a_number_that_never_commits_is_stepped_over(db):
+    from app.infra.change_cursor import ChangeCursor
+    from models import ProfileChange
+
+    cursor = ChangeCursor(gap_timeout=0)
+    db.add_all([ProfileChange(seq=1, key="org:1"), ProfileChange(seq=3, key="org:3")])
+    db.commit()
+    assert cursor.new_keys(db) == {"org:1", "org:3"}
+    cursor.new_keys(db)  # number 2 (a rolled-back transaction) has stayed open long enough
+    assert cursor.low == 3 and not cursor.behind(cursor.head(db))

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.infra import vectors
+from app.infra.change_cursor import ChangeCursor
 from matching.api import Matcher
 from matching.types import Profile
-from models import ProfileChange
 from models.change_log import REBUILD
 
+REREAD_AFTER_BUILD = 100
 # (session, changed keys) → (profiles to upsert, profile ids to remove)
 Loader = Callable[[Session, set[str]], tuple[list[Profile], set[str]]]
 Everything = Callable[[Session], list[Profile]]
@@ -41,7 +41,7 @@ class IndexHolder:
         self.check_interval = check_interval
         self.matcher: Matcher | None = None
         self.waiting: set[str] = set()  # profiles whose new vector the worker has not stored
-        self.seq = 0
+        self.cursor = ChangeCursor()
         self.checked_at = float("-inf")
         self.lock = threading.RLock()
 
@@ -53,7 +53,8 @@ class IndexHolder:
 
     def reset(self) -> None:
         with self.lock:
-            self.matcher, self.seq, self.checked_at = None, 0, float("-inf")
+            self.matcher, self.checked_at = None, float("-inf")
+            self.cursor.reset(0)
 
     def sync(self, session: Session) -> Matcher:
         with self.lock:
@@ -61,11 +62,11 @@ class IndexHolder:
             if self.matcher is not None and now - self.checked_at < self.check_interval:
                 return self.matcher
             self.checked_at = now
-            head = _head(session)
-            if self.matcher is None or head < self.seq:
+            head = self.cursor.head(session)
+            if self.matcher is None or head < self.cursor.low:  # new, or the log was emptied
                 self._build(session, head)
-            elif head > self.seq:
-                self._apply(session, head)
+            elif self.cursor.behind(head):
+                self._apply(session)
             self._adopt_stored_vectors(session)
             return self.matcher
 
@@ -73,19 +74,18 @@ class IndexHolder:
         """Everything from the database; changes committed meanwhile are applied next time."""
         self.matcher, self.waiting = Matcher(self.encoder_factory()), set()
         self._upsert(session, self.everything(session))
-        self.seq = head
+        # Numbers just below the head may belong to transactions still committing: re-read them.
+        self.cursor.reset(max(0, head - REREAD_AFTER_BUILD))
 
-    def _apply(self, session: Session, head: int) -> None:
-        keys = set(session.scalars(select(ProfileChange.key).where(
-            ProfileChange.seq > self.seq, ProfileChange.seq <= head)))
+    def _apply(self, session: Session) -> None:
+        keys = self.cursor.new_keys(session)
         if REBUILD in keys:
-            self._build(session, head)
+            self._build(session, self.cursor.head(session))
             return
         profiles, gone = self.load(session, keys)
         owned = {pid for pid, p in self.matcher.profiles.items() if p.owner_id in keys}
         self.matcher.remove(gone | (owned - {p.id for p in profiles}))
         self._upsert(session, profiles)
-        self.seq = head
 
     def _upsert(self, session: Session, profiles: list[Profile]) -> None:
         """Profiles take effect at once (flags, filières, place, words); a changed text whose
@@ -127,12 +127,8 @@ class IndexHolder:
     def status(self) -> dict:
         with self.lock:
             size = len(self.matcher.profiles) if self.matcher else 0
-            return {"profiles": size, "seq": self.seq, "built": self.matcher is not None,
+            return {"profiles": size, "seq": self.cursor.low, "built": self.matcher is not None,
                     "vectors_waiting": len(self.waiting)}
-
-
-def _head(session: Session) -> int:
-    return session.scalar(select(func.max(ProfileChange.seq))) or 0
 
 
 @dataclass
