@@ -25,9 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 
 from bench_matching import derive_vectors, machine, timed  # noqa: E402
-from scaling_roles import ROLES, corpus_ids, smaps  # noqa: E402
+from scaling_roles import ROLES, answer, corpus_ids, role, smaps, stop  # noqa: E402
+
+APP_ROLES = ("web", "web-master", "queue-writer")  # in scaling_app: imported only by them
 
 MODES = {  # mode → what a reader process holds
     "baseline": "interpreter + numpy/faiss/scipy, no index",
@@ -46,8 +48,12 @@ MODES = {  # mode → what a reader process holds
     "shared-ivf+bm25": "(ii) mapped IVFFlat + mapped BM25 matrix (a whole retriever)",
     "shared-ivf+bm25+e5": "(ii) the same + the e5 encoder, encoding each query (free text)",
 }
-SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                 "OMP_WAIT_POLICY": "PASSIVE"}
+APP_MODES = {
+    "web": "the real app: create_app + 5 pages (one a search: e5 loaded), own imports",
+    "web-preload": "the same, forked from a master that created the app (gunicorn --preload; "
+                   "Σ includes the master)",
+}
+DESCRIPTIONS = {**MODES, **APP_MODES}
 
 
 def prepare(work: Path, n: int, queries: int, nlist: int) -> dict:
@@ -70,38 +76,57 @@ def prepare(work: Path, n: int, queries: int, nlist: int) -> dict:
     return {"times": times, "sizes": sizes, "vectors": vectors}
 
 
-def role(name: str, work: Path, *extra: str, measure: bool = False) -> subprocess.Popen:
-    argv = [sys.executable, __file__, "--role", name, "--work", str(work), *extra]
-    return subprocess.Popen(argv + (["--measure"] if measure else []), stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env={**os.environ, **SINGLE_THREAD})
-
-
-def answer(process: subprocess.Popen) -> dict:
-    line = process.stdout.readline()
-    if not line:
-        raise RuntimeError(f"role {process.args[3]} died (exit {process.wait()})")
-    return json.loads(line)
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.stdin.close()
-    for process in processes:
-        process.wait(timeout=60)
+def grow(add: Callable[[int], int], count: int, fixed: Sequence[int] = ()) -> list:
+    """Add processes one by one; after each addition, the memory of every process."""
+    pids, totals = list(fixed), []
+    for i in range(count):
+        pids.append(add(i))
+        totals.append([smaps(pid) for pid in pids])
+    return totals
 
 
 def memory(work: Path, mode: str, readers: int) -> dict:
-    """Start readers one by one; after each, the memory of all of them."""
-    processes, totals, first = [], [], None
+    """Readers of one mode; the first one also measures latency and throughput."""
+    processes, first = [], {}
+
+    def add(i: int) -> int:
+        processes.append(role("reader", work, "--mode", mode, measure=i == 0))
+        report = answer(processes[-1])
+        first.update(report if i == 0 else {})
+        return processes[-1].pid
+
     try:
-        for i in range(readers):
-            processes.append(role("reader", work, "--mode", mode, measure=i == 0))
-            report = answer(processes[-1])
-            first = first or report
-            totals.append([smaps(p.pid) for p in processes])
+        return {"mode": mode, "totals": grow(add, readers), "first": first}
     finally:
         stop(processes)
-    return {"mode": mode, "totals": totals, "first": first}
+
+
+def web_memory(work: Path, db: str, count: int) -> list[dict]:
+    """The real app's workers: each importing the app, then forked from a preloaded master."""
+    spawned = []
+
+    def spawn(_: int) -> int:
+        spawned.append(role("web", work, "--db", db))
+        answer(spawned[-1])
+        return spawned[-1].pid
+
+    try:
+        alone = grow(spawn, count)
+    finally:
+        stop(spawned)
+    master = role("web-master", work, "--db", db)
+
+    def fork(_: int) -> int:
+        master.stdin.write("fork\n")
+        master.stdin.flush()
+        return answer(master)["pid"]
+
+    try:
+        forked = grow(fork, count, [answer(master)["pid"]])
+    finally:
+        stop([master])
+    return [{"mode": "web", "totals": alone, "first": {}},
+            {"mode": "web-preload", "totals": forked, "first": {}}]
 
 
 def recall(vectors: np.ndarray, queries: np.ndarray, found: list[list[str]]) -> float | None:
@@ -110,24 +135,6 @@ def recall(vectors: np.ndarray, queries: np.ndarray, found: list[list[str]]) -> 
     truth = np.argsort(-(queries[:len(found)] @ vectors.T), axis=1)[:, :20]
     return float(np.mean([len({f"org:{i}" for i in t} & set(f)) / 20
                           for t, f in zip(truth.tolist(), found, strict=True)]))
-
-
-def freshness(work: Path, db: str, seconds: float, rate: float, count: int) -> dict:
-    """`count` writers, `rate` commits/s in all, 2 polling readers; lag = applied − committed."""
-    extra = ["--db", db, "--seconds", str(seconds), "--rate", str(rate)]
-    readers = [role("fresh-reader", work, *extra) for _ in range(2)]
-    for reader in readers:
-        answer(reader)  # ready: snapshot mapped, head read
-    writers = [role("fresh-writer", work, *extra, "--writers", str(count), "--index", str(i))
-               for i in range(count)]
-    committed = {int(k): v for w in writers for k, v in answer(w).items()}
-    applied = [answer(reader) for reader in readers]
-    stop(readers + writers)
-    lags = [t - committed[int(seq)] for one in applied for seq, t in one["applied"].items()
-            if int(seq) in committed]
-    return {"writes": len(committed), "lags": np.array(lags), "writers": count,
-            "missed": 2 * len(committed) - len(lags), "late": sum(a["late"] for a in applied),
-            "rate": len(committed) / seconds}
 
 
 def mb(value: float) -> str:
@@ -148,14 +155,14 @@ def memory_table(rows: list[dict]) -> list[str]:
                else f"{first['p50']:.2f} / {first['p95']:.2f}")
         rate = f"{first['qps_core']:,.0f}" if "qps_core" in first else "–"
         lines.append(
-            f"| {row['mode']}: {MODES[row['mode']]} | {mb(sums[0])} | "
+            f"| {row['mode']}: {DESCRIPTIONS[row['mode']]} | {mb(sums[0])} | "
             + " / ".join(mb(s) for s in sums) + f" | **{mb(marginal)}** | "
             f"{mb(np.mean([p['Rss'] for p in last]))} / "
             f"{mb(np.mean([p['Uss'] for p in last]))} | {lat} | {rec} | {rate} |")
     return lines
 
 
-def report(args, prep: dict, rows: list[dict], bm25: dict, fresh: dict | None) -> str:
+def report(args, prep: dict, rows: list[dict], bm25: dict, fresh: dict) -> str:
     times = ", ".join(f"{k} {v:.1f} s" for k, v in prep["times"].items())
     sizes = ", ".join(f"{k} {v:,.0f} MB" for k, v in prep["sizes"].items())
     out = [f"Machine: {machine()}.", f"Command: `{' '.join(['.venv/bin/python'] + sys.argv)}`.",
@@ -171,15 +178,17 @@ def report(args, prep: dict, rows: list[dict], bm25: dict, fresh: dict | None) -
            f"**{mb(bm25['bm25_mb'])} MB** RSS; its weight matrix alone {mb(bm25['matrix_mb'])} "
            f"MB ({bm25['nnz']:,} non-zeros, vocabulary {bm25['vocab']:,}); the app's "
            f"`Profile` objects {mb(bm25['profiles_mb'])} MB per process."]
-    if fresh is not None:
-        lags = fresh["lags"]
-        out += ["", f"Freshness (PostgreSQL, {fresh['writes']} commits at "
-                f"{fresh['rate']:.1f}/s by {fresh['writers']} writer processes, 2 readers "
-                "polling once a second): committed → applied "
+    for how, one in fresh.items():
+        lags, queued = one["lags"], one.get("queued")
+        out += ["", f"Freshness, {how} (PostgreSQL, {one['writes']} commits at "
+                f"{one['rate']:.1f}/s, 2 readers polling once a second): committed → applied "
                 f"in the reader's mapped snapshot + delta p50 **{np.percentile(lags, 50):.2f} s**, "
                 f"p95 **{np.percentile(lags, 95):.2f} s**, max {lags.max():.2f} s; "
-                f"{fresh['missed']} changes never applied; {fresh['late']} commits became "
-                "visible below a sequence number a reader had already passed."]
+                f"{one['missed']} changes never applied; {one['late']} commits became "
+                "visible below a sequence number a reader had already passed."
+                + ("" if queued is None else " Commit → job done (queue + worker): p50 "
+                   f"{np.percentile(queued, 50) * 1000:.0f} ms, "
+                   f"p95 {np.percentile(queued, 95) * 1000:.0f} ms.")]
     return "\n".join(out)
 
 
@@ -200,7 +209,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--no-freshness", action="store_true")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one)")
-    parser.add_argument("--role", choices=sorted(ROLES), help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=sorted([*ROLES, *APP_ROLES]), help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=sorted(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -225,16 +234,27 @@ def run(args: argparse.Namespace) -> None:
             rows.append(memory(work, mode, args.readers))
             rows[-1]["first"]["recall"] = recall(prep["vectors"], np.load(work / "queries.npy"),
                                                  rows[-1]["first"].pop("found", []))
-        fresh = None
+        print("memory: the app's web processes ...", file=sys.stderr)
+        rows += web_memory(work, args.db, args.readers)
+        fresh = {}
         if not args.no_freshness:
+            from scaling_app import freshness, queue_freshness
+
             print("freshness ...", file=sys.stderr)
-            fresh = freshness(work, args.db, args.seconds, args.rate, args.writers)
+            fresh[f"{args.writers} writer processes commit the change log directly"] = freshness(
+                work, args.db, args.seconds, args.rate, args.writers)
+            fresh["through the outbox and Huey on Redis, 2 worker processes"] = queue_freshness(
+                work, args.db, args.seconds, args.rate)
         print(report(args, prep, rows, bm25, fresh))
 
 
 def main() -> None:
     args = parse_args()
-    if args.role:
+    if args.role in APP_ROLES:
+        from scaling_app import ROLES as APP
+
+        APP[args.role](args)
+    elif args.role:
         ROLES[args.role](args)
     else:
         run(args)

@@ -10,19 +10,46 @@ import gc
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "bench_scaling.py"
+SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                 "OMP_WAIT_POLICY": "PASSIVE"}
 BENCH_MODEL = "bench-synthetic"
 LOOKBACK = 200  # sequence numbers re-read below the head (late commits)
 FORMS = ["L'association", "La SCOP", "La SCIC", "L'entreprise d'insertion", "L'ESAT",
          "L'atelier chantier d'insertion", "La coopérative"]
+
+
+def role(name: str, work: Path, *extra: str, measure: bool = False) -> subprocess.Popen:
+    """Start the bench script in a role; one thread, as one web process serves one query."""
+    env = {**os.environ, **SINGLE_THREAD, "PYTHONPATH": f"{REPO / 'scripts'}:{REPO}"}
+    argv = [sys.executable, str(SCRIPT), "--role", name, "--work", str(work), *extra]
+    return subprocess.Popen(argv + (["--measure"] if measure else []), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=env)
+
+
+def answer(process: subprocess.Popen) -> dict:
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError(f"role {process.args[3]} died (exit {process.wait()})")
+    return json.loads(line)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.stdin.close()
+    for process in processes:
+        process.wait(timeout=60)
 
 
 def corpus_ids(n: int) -> list[str]:
@@ -211,17 +238,21 @@ def bm25_build(args) -> None:
                       "profiles": len(profiles)}), flush=True)
 
 
-def _engine(url: str):
+@lru_cache
+def engine(url: str, everything: bool = False):
+    """The bench database's engine, with the tables it needs (all of them for the app)."""
     from sqlalchemy import create_engine
 
-    from models import Base, ProfileChange, StoredVector
+    from models import Base, OutboxEvent, ProfileChange, StoredVector
 
-    engine = create_engine(url)
-    Base.metadata.create_all(engine, tables=[ProfileChange.__table__, StoredVector.__table__])
-    return engine
+    created = create_engine(url)
+    tables = None if everything else [t.__table__ for t in (ProfileChange, StoredVector,
+                                                             OutboxEvent)]
+    Base.metadata.create_all(created, tables=tables)
+    return created
 
 
-def _hash(key: str) -> str:
+def key_hash(key: str) -> str:
     return hashlib.sha1(f"bench {key}".encode()).hexdigest()
 
 
@@ -232,16 +263,16 @@ def fresh_writer(args) -> None:
 
     from models import ProfileChange, StoredVector
 
-    engine, rng = _engine(args.db), np.random.default_rng(17 + args.index)
+    rng = np.random.default_rng(17 + args.index)
     n, rate = int(json.loads((args.work / "args.json").read_text())["n"]), args.rate / args.writers
     committed, start = {}, time.time() + args.index / args.rate  # writers interleave
     for i in range(int(args.seconds * rate)):
         time.sleep(max(0.0, start + i / rate - time.time()))
         key = f"org:{rng.integers(n)}"
         vector = rng.standard_normal(384).astype(np.float32).tobytes()
-        with Session(engine) as session:
+        with Session(engine(args.db)) as session:
             session.execute(insert(StoredVector).values(
-                model=BENCH_MODEL, text_hash=_hash(key), vector=vector).on_conflict_do_update(
+                model=BENCH_MODEL, text_hash=key_hash(key), vector=vector).on_conflict_do_update(
                 index_elements=["model", "text_hash"], set_={"vector": vector}))
             change = ProfileChange(key=key)
             session.add(change)
@@ -265,10 +296,9 @@ def fresh_reader(args) -> None:
     from matching.snapshot import LiveIndex, Snapshot
     from models import ProfileChange, StoredVector
 
-    engine = _engine(args.db)
     live = LiveIndex(Snapshot(args.work / "ivf"))
     probe = np.load(args.work / "queries.npy")[:1]
-    with Session(engine) as session:
+    with Session(engine(args.db)) as session:
         last = session.scalar(select(func.max(ProfileChange.seq))) or 0
         seen = set(session.scalars(select(ProfileChange.seq).where(
             ProfileChange.seq > last - LOOKBACK)))
@@ -276,7 +306,7 @@ def fresh_reader(args) -> None:
     applied, late, stop_at = {}, 0, time.time() + args.seconds + 4
     while time.time() < stop_at:
         time.sleep(1.0)
-        with Session(engine) as session:
+        with Session(engine(args.db)) as session:
             rows = [(seq, key) for seq, key in session.execute(
                 select(ProfileChange.seq, ProfileChange.key).where(
                     ProfileChange.seq > last - LOOKBACK)) if seq not in seen]
@@ -284,11 +314,12 @@ def fresh_reader(args) -> None:
                 continue
             late += sum(seq <= last for seq, _ in rows)
             keys = sorted({key for _, key in rows})
-            hashes = [_hash(k) for k in keys]
+            hashes = [key_hash(k) for k in keys]
             stored = dict(session.execute(select(StoredVector.text_hash, StoredVector.vector)
                                           .where(StoredVector.model == BENCH_MODEL,
                                                  StoredVector.text_hash.in_(hashes))).all())
-        live.upsert(keys, np.vstack([np.frombuffer(stored[_hash(k)], np.float32) for k in keys]))
+        vectors = [np.frombuffer(stored[key_hash(k)], np.float32) for k in keys]
+        live.upsert(keys, np.vstack(vectors))
         live.search(probe, 20)  # the change now takes part in a suggestion
         done = time.time()
         applied.update((seq, done) for seq, _ in rows)
