@@ -50,9 +50,12 @@ MODES = {  # mode → what a reader process holds
 }
 APP_MODES = {
     "web": "the real app: create_app + 5 pages (one a search: e5 loaded), own imports",
-    "web-preload": "the same, forked from a master that created the app (gunicorn --preload; "
-                   "Σ includes the master)",
+    "web-preload": "the same, forked from a master that created the app and served each page "
+                   "once (gunicorn --preload + gc.freeze; Σ includes the master)",
+    "web-preload+snapshot": "the same, each worker also mapping the IVF snapshot and BM25 "
+                            "matrix and serving the warm-up retrievals: the proposed design",
 }
+SNAPSHOT = "shared-ivf+bm25"
 DESCRIPTIONS = {**MODES, **APP_MODES}
 
 
@@ -111,22 +114,23 @@ def web_memory(work: Path, db: str, count: int) -> list[dict]:
         return spawned[-1].pid
 
     try:
-        alone = grow(spawn, count)
+        rows = [{"mode": "web", "totals": grow(spawn, count), "first": {}}]
     finally:
         stop(spawned)
-    master = role("web-master", work, "--db", db)
+    for mode, extra in (("web-preload", []), ("web-preload+snapshot", ["--mode", SNAPSHOT])):
+        master = role("web-master", work, "--db", db, *extra)
 
-    def fork(_: int) -> int:
-        master.stdin.write("fork\n")
-        master.stdin.flush()
-        return answer(master)["pid"]
+        def fork(_: int, master=master) -> int:
+            master.stdin.write("fork\n")
+            master.stdin.flush()
+            return answer(master)["pid"]
 
-    try:
-        forked = grow(fork, count, [answer(master)["pid"]])
-    finally:
-        stop([master])
-    return [{"mode": "web", "totals": alone, "first": {}},
-            {"mode": "web-preload", "totals": forked, "first": {}}]
+        try:
+            rows.append({"mode": mode, "totals": grow(fork, count, [answer(master)["pid"]]),
+                         "first": {}})
+        finally:
+            stop([master])
+    return rows
 
 
 def recall(vectors: np.ndarray, queries: np.ndarray, found: list[list[str]]) -> float | None:

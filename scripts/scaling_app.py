@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from huey import RedisHuey
-from scaling_roles import BENCH_MODEL, answer, engine, key_hash, role, stop
+from scaling_roles import BENCH_MODEL, answer, engine, key_hash, role, stop, warm_reader
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 ROUNDS = 10  # each page served this many times before the memory is read
@@ -29,48 +30,61 @@ PAGES = ["/", "/annuaire/", "/annonces/", "/recherche/?q=ressourcerie", "/health
 huey = RedisHuey("essaim-bench-scaling", url=REDIS_URL)
 
 
-def _serve_pages(db: str):
+def _create_app(db: str):
     from app import create_app
 
-    app = create_app({"DATABASE_URL": db, "RATELIMIT_ENABLED": False})
+    logging.disable(logging.INFO)  # the request log would flood the bench's output
+    return create_app({"DATABASE_URL": db, "RATELIMIT_ENABLED": False})
+
+
+def _serve_pages(app, rounds: int = ROUNDS) -> None:
     client = app.test_client()
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for page in PAGES:
             status = client.get(page).status_code
             if status >= 500:
                 raise RuntimeError(f"{page} answered {status}")
-    return app
 
 
 def web(args) -> None:
     """A gunicorn worker without --preload: its own imports, app and first pages."""
     engine(args.db, everything=True)
-    _serve_pages(args.db)
+    _serve_pages(_create_app(args.db))
     print("{}", flush=True)
     sys.stdin.read()
 
 
 def web_master(args) -> None:
-    """A gunicorn master with --preload: the app is created once, each worker is a fork."""
-    from app import create_app
+    """A gunicorn master with --preload: the app is created and warmed up once (templates, e5),
+    each worker is a fork; ``gc.freeze`` keeps the collector off the shared pages.
 
+    With ``--mode``, each worker also maps the snapshot (and BM25) and serves retrievals."""
     engine(args.db, everything=True)
-    create_app({"DATABASE_URL": args.db, "RATELIMIT_ENABLED": False})
-    gc.freeze()  # the collector then leaves the shared objects' pages alone (no copy on write)
+    app = _create_app(args.db)
+    _serve_pages(app, rounds=1)  # warm-up: templates compiled, e5 loaded (one thread: no pool)
+    app.extensions["essaim.db"].engine.dispose()
+    gc.freeze()
     children = []
     print(json.dumps({"pid": os.getpid()}), flush=True)
     for _ in sys.stdin:
         pid = os.fork()
         if pid == 0:
-            sys.stdin.close()
-            _serve_pages(args.db)  # a fresh app per worker, as gunicorn's app factory does
-            signal.pause()
+            _worker(app, args)
         children.append(pid)
-        time.sleep(0.1)
-        print(json.dumps({"pid": pid}), flush=True)
     for pid in children:
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)
+
+
+def _worker(app, args) -> None:
+    """What a forked worker does: fresh connections, pages, optionally retrievals; then waits."""
+    sys.stdin.close()
+    app.extensions["essaim.db"].engine.dispose(close=False)  # sockets stay the master's
+    _serve_pages(app)
+    if args.mode:
+        warm_reader(args.mode, args.work)
+    print(json.dumps({"pid": os.getpid()}), flush=True)  # ready: the parent reads our memory
+    signal.pause()
 
 
 @huey.task(retries=3, retry_delay=1)

@@ -185,16 +185,22 @@ def _timed_loop(call: Callable[[int], object], count: int) -> dict:
             "p95": float(np.percentile(walls, 95) * 1000), "qps_core": count / max(cpu, 1e-9)}
 
 
-def reader(args) -> None:
-    """Open the mode's index, warm it up, optionally measure, report, wait for the end."""
-    settings = json.loads((args.work / "args.json").read_text())
-    queries = np.load(args.work / "queries.npy")
-    held = _open(args.mode, args.work, int(settings["nprobe"]))
+def warm_reader(mode: str, work: Path) -> tuple[Reader, np.ndarray, list[str]]:
+    """Open a mode's index and run the warm-up queries through it."""
+    settings = json.loads((work / "args.json").read_text())
+    queries = np.load(work / "queries.npy")
+    held = _open(mode, work, int(settings["nprobe"]))
     needs = texts(len(queries), 2, seed=5)
     if held.search is not None:
         for i in range(int(settings["warmup"])):
             j = i % len(queries)
             held.rank(queries[j], needs[j]) if held.bm25 else held.search(queries[j], 20)
+    return held, queries, needs
+
+
+def reader(args) -> None:
+    """Open the mode's index, warm it up, optionally measure, report, wait for the end."""
+    held, queries, needs = warm_reader(args.mode, args.work)
     out = {}
     if args.measure and held.search is not None:
         count = len(queries) // (5 if held.encoder else 1)  # encoding is ~100× slower
