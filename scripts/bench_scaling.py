@@ -4,20 +4,26 @@ Over a synthetic corpus (250k profiles, ``--quick``: 50k) this measures
 a) the resident memory each added reader process costs, with (i) a private index per process
    (the app today: ``VectorIndex`` HNSW loaded in each process) against (ii) one snapshot
    written once and memory-mapped by every reader (``matching.snapshot``), read from
-   /proc/<pid>/smaps_rollup (Rss, Pss, Private_*) after a warm-up of queries;
+   /proc/<pid>/smaps_rollup (Rss, Pss, Private_*) after a warm-up of queries; then the real
+   app's workers (``create_app`` + pages), each importing the app or forked from a preloaded
+   master, with and without the mapped snapshot;
 b) query latency p50/p95 (k=20, precomputed query vectors), one process, one thread;
-c) freshness on PostgreSQL: a writer commits change-log rows (``profile_changes``) and their
-   vectors (``stored_vectors``) at 20 writes/s while 2 readers poll ``max(seq)`` once a second
-   and apply the deltas to their mapped snapshot: time applied − time committed;
-d) throughput of one reader on one core (dense top-100 + BM25 top-100 + fusion), and the
-   per-process memory of BM25 from matching/sparse.py, private against a mapped matrix.
+c) freshness on PostgreSQL: 2 writer processes commit change-log rows (``profile_changes``)
+   with their vectors (``stored_vectors``) at 20 writes/s in all, then the same through the
+   outbox and Huey on Redis (db 5) with 2 worker processes; 2 readers poll the log once a
+   second and apply the deltas to their mapped snapshot: time applied − time committed;
+d) throughput of one reader on one core (dense top-100 + BM25 top-100 + fusion, and with the
+   e5 encoding of a free-text query), and the per-process memory of BM25 from
+   matching/sparse.py, private against a mapped matrix.
 
 Vectors: the 714 real e5 vectors shipped with the demo (data/demo/vectors-e5.npz) are the pool;
 every corpus and query vector is a mix of two pool vectors plus noise (as bench_matching.py).
 Texts: sentences of the demo's generators recombined, with national commune names.
+Process roles live in scaling_roles.py (readers, BM25, change log) and scaling_app.py (app
+workers, Huey pipeline).
 
-    .venv/bin/python scripts/bench_scaling.py            # full run, ~10-15 min on 2 cores
-    .venv/bin/python scripts/bench_scaling.py --quick    # 50k profiles, ~2 min
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_scaling.py          # ~11-15 min, 2 cores
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_scaling.py --quick  # 50k, ~1-2 min
 """
 
 from __future__ import annotations

@@ -291,7 +291,7 @@ def fresh_writer(args) -> None:
 
 
 def fresh_reader(args) -> None:
-    """Poll max(seq) once a second, apply the new keys' stored vectors to the mapped snapshot.
+    """Read the change log once a second, apply the new keys' stored vectors to the snapshot.
 
     Sequence numbers are taken at insert but become visible at commit: with concurrent writers
     a lower seq can appear after a higher one was read. The reader therefore re-reads a window
