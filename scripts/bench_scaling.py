@@ -23,7 +23,7 @@ Process roles live in scaling_roles.py (readers, BM25, change log) and scaling_a
 workers, Huey pipeline).
 
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_scaling.py          # ~11-15 min, 2 cores
-    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_scaling.py --quick  # 50k, ~1-2 min
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_scaling.py --quick  # 50k, ~2-4 min
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--nprobe", type=int, default=16)
     parser.add_argument("--db", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_scaling"))
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, help="writing time per freshness run")
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--writers", type=int, default=2, help="concurrent writer processes")
     parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
@@ -226,6 +226,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.n = args.n or (50_000 if args.quick else 250_000)
     args.queries = args.queries or (300 if args.quick else 1000)
     args.nlist = args.nlist or (256 if args.quick else 1024)
+    args.seconds = args.seconds or (10.0 if args.quick else 20.0)
     return args
 
 

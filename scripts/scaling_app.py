@@ -192,6 +192,7 @@ def queue_freshness(work: Path, db: str, seconds: float, rate: float, workers: i
         for consumer in consumers:
             consumer.send_signal(signal.SIGINT)
             consumer.wait(timeout=30)
+        huey.flush()  # leave Redis db as found
     done = seq_of_events(db, list(committed))
     result = _lags(committed, {event: seq for event, (seq, _) in done.items()}, applied, seconds)
     result["queued"] = np.array([at - committed[event] for event, (_, at) in done.items()])
