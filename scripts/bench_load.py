@@ -26,6 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 PAGES = {
     "home": ["/"],
@@ -142,6 +143,17 @@ def run(base_url: str, requests: int, concurrency: int, max_seconds: float,
     return results
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc): the server's own
+    cost per request, a figure that other load on a shared machine does not distort much."""
+    proc = Path("/proc")
+    children = [int(child) for task in (proc / str(pid) / "task").iterdir()
+                for child in (task / "children").read_text().split()]
+    fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own + sum(process_tree_cpu(child) for child in children)
+
+
 def report(summary: dict) -> str:
     lines = [f"{summary['requests']} requests in {summary['wall_s']} s: "
              f"{summary['req_per_s']} req/s, {summary['errors']} errors; client CPU "
@@ -163,10 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", ""))
     parser.add_argument("--need", type=int, metavar="ID",
                         help="also load this need's suggestions page (needs --login)")
+    parser.add_argument("--server-pid", type=int, metavar="PID",
+                        help="gunicorn's master pid: also report the server's CPU per request")
     args = parser.parse_args(argv)
     if args.need and not args.login:
         parser.error("--need requires --login (suggestions are for the need's members)")
     login = (args.login, args.password) if args.login else None
+    server_cpu = process_tree_cpu(args.server_pid) if args.server_pid else 0.0
     try:
         results = run(args.base_url, args.requests, args.concurrency, args.max_seconds,
                       login=login, need_id=args.need)
@@ -174,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         print("error:", error, file=sys.stderr)
         return 2
     print(report(results.summary()))
+    if args.server_pid:
+        server_cpu = process_tree_cpu(args.server_pid) - server_cpu
+        print(f"server CPU {1000 * server_cpu / max(1, results.count):.1f} ms per request "
+              f"({server_cpu / results.wall:.2f} cores busy on average)")
     for error in results.errors[:5]:
         print("error:", error, file=sys.stderr)
     return 1 if results.errors else 0
