@@ -1,7 +1,12 @@
 """Helpers shared by every blueprint's forms."""
 
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, Field, SelectField
+from wtforms.fields.choices import Choice
+from wtforms.widgets import Select
 
 from app.services.directory import MAX_QUERY_LENGTH
 from models import ValidationError
@@ -21,6 +26,32 @@ UNKNOWN_VALUE = "Valeur inconnue : ce filtre est ignoré."
 
 def any_choice(label: str) -> list[tuple[str, str]]:
     return [("", label)]
+
+
+class MemoisedSelect(Select):
+    """wtforms' Select with each plain <option> memoised: a filter form renders ~60 reference
+    options (filières, communes, legal forms) on every page view, always the same ones."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs) -> Markup:
+        if kwargs or choice.render_kw or not isinstance(choice.value, str) or not isinstance(
+                choice.label, str):
+            return super().render_option(choice, **kwargs)
+        return _option(choice.value, choice.label, bool(choice.selected))
+
+
+@lru_cache(maxsize=2048)
+def _option(value: str, label: str, selected: bool) -> Markup:
+    return Select.render_option(Choice(value, label, selected, None))
+
+
+class FilterSelectField(SelectField):
+    """A filter's select: an unknown value is ignored and flagged (see `FilterForm.choice`)."""
+
+    widget = MemoisedSelect()
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, validate_choice=False, **kwargs)
 
 
 class FilterForm(FlaskForm):

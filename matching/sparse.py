@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -108,8 +109,15 @@ class BM25:
         if self._stale:
             self._refit()
         doc = set(self._tokens.get(doc_id, ()))
-        shared = [t for t in dict.fromkeys(self.analyzer(text)) if t in doc]
+        shared = [t for t in _distinct_terms(self.analyzer, text) if t in doc]
         return sorted(shared, key=lambda t: -self._idf[self._vocab[t]])
+
+
+@lru_cache(maxsize=256)
+def _distinct_terms(analyzer: Analyzer, text: str) -> tuple[str, ...]:
+    """A query's distinct terms, in order: explaining a search's 200 hits analysed the same
+    query 200 times (a tenth of a search's CPU in the web profile)."""
+    return tuple(dict.fromkeys(analyzer(text)))
 
 
 def _bm25_weights(tf: sparse.csr_matrix) -> sparse.csr_matrix:

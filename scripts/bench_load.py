@@ -3,23 +3,30 @@ requests (and stop after T seconds) over the home, directory and search pages.
 
 Usage: .venv/bin/python scripts/bench_load.py [--base-url http://127.0.0.1:5000]
        [--requests 600] [--concurrency 8] [--max-seconds 30]
+       [--login acheteur@demo.essaim.fr --password essaim-demo --need 1]
 Starts nothing itself (run `make run` or gunicorn first). Prints req/s, p50/p95 per page, the
 error count and the client's own CPU share (the load generator competes with the server when
-both run on one machine: docs/benchmarks.md reports it next to the figures).
+both run on one machine: docs/benchmarks.md reports it next to the figures). With --login, the
+clients share one logged-in session (the login form's CSRF token is read first) and --need adds
+that need's suggestions page (`/suggestions/besoin/<id>`, visible to its members only).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import itertools
 import os
+import re
 import statistics
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 PAGES = {
     "home": ["/"],
@@ -61,22 +68,57 @@ def percentile(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
 
 
-def fetch(url: str, timeout: float) -> str | None:
-    """None when the page answered 200, else what went wrong."""
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LOGIN_PATH = "/compte/connexion"
+
+
+def fetch(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> str | None:
+    """None when the page itself answered 200, else what went wrong (a redirect, e.g. to the
+    login form, is an error too)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with opener.open(url, timeout=timeout) as response:
             response.read()
+            if response.url != url:
+                return f"redirected to {response.url} from {url}"
             return None if response.status == 200 else f"{response.status} {url}"
     except (urllib.error.URLError, OSError) as error:
         return f"{error} {url}"
 
 
+def logged_in_opener(base_url: str, email: str, password: str,
+                     timeout: float = 10.0) -> urllib.request.OpenerDirector:
+    """An opener whose cookie jar holds a logged-in session (CSRF token read from the form,
+    when the app has CSRF on)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    url = base_url.rstrip("/") + LOGIN_PATH
+    with opener.open(url, timeout=timeout) as response:
+        token = CSRF_FIELD.search(response.read().decode())
+    fields = {"email": email, "password": password} | (
+        {"csrf_token": token.group(1)} if token else {})
+    form = urllib.parse.urlencode(fields).encode()
+    with opener.open(url, data=form, timeout=timeout) as response:
+        if urllib.parse.urlparse(response.url).path == LOGIN_PATH:
+            raise RuntimeError(f"login refused for {email}")
+    return opener
+
+
+def pages_for(need_id: int | None) -> dict[str, list[str]]:
+    """The pages to load: the public ones, plus a need's suggestions when one is given."""
+    return PAGES | ({"suggestions": [f"/suggestions/besoin/{need_id}"]} if need_id else {})
+
+
 def run(base_url: str, requests: int, concurrency: int, max_seconds: float,
-        timeout: float = 10.0) -> Results:
-    """Send up to `requests` requests from `concurrency` threads, for at most `max_seconds`."""
-    plan = itertools.cycle([(name, path) for name, paths in PAGES.items() for path in paths])
+        timeout: float = 10.0, login: tuple[str, str] | None = None,
+        need_id: int | None = None) -> Results:
+    """Send up to `requests` requests from `concurrency` threads, for at most `max_seconds`;
+    with `login` (e-mail, password) every request carries one logged-in session."""
+    opener = (logged_in_opener(base_url, *login, timeout=timeout) if login
+              else urllib.request.build_opener())
+    pages = pages_for(need_id)
+    plan = itertools.cycle([(name, path) for name, paths in pages.items() for path in paths])
     lock = threading.Lock()
-    results = Results(times={name: [] for name in PAGES})
+    results = Results(times={name: [] for name in pages})
     sent = itertools.count()
     deadline = time.perf_counter() + max_seconds
 
@@ -85,7 +127,7 @@ def run(base_url: str, requests: int, concurrency: int, max_seconds: float,
             with lock:
                 name, path = next(plan)
             started = time.perf_counter()
-            error = fetch(base_url.rstrip("/") + path, timeout)
+            error = fetch(opener, base_url.rstrip("/") + path, timeout)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 (results.errors.append(error) if error else results.times[name].append(elapsed))
@@ -99,6 +141,17 @@ def run(base_url: str, requests: int, concurrency: int, max_seconds: float,
     results.wall = time.perf_counter() - wall_started
     results.cpu = time.process_time() - cpu_started
     return results
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc): the server's own
+    cost per request, a figure that other load on a shared machine does not distort much."""
+    proc = Path("/proc")
+    children = [int(child) for task in (proc / str(pid) / "task").iterdir()
+                for child in (task / "children").read_text().split()]
+    fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own + sum(process_tree_cpu(child) for child in children)
 
 
 def report(summary: dict) -> str:
@@ -118,9 +171,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-seconds", type=float, default=30.0)
+    parser.add_argument("--login", metavar="EMAIL", help="log in first (e.g. the demo buyer)")
+    parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", ""))
+    parser.add_argument("--need", type=int, metavar="ID",
+                        help="also load this need's suggestions page (needs --login)")
+    parser.add_argument("--server-pid", type=int, metavar="PID",
+                        help="gunicorn's master pid: also report the server's CPU per request")
     args = parser.parse_args(argv)
-    results = run(args.base_url, args.requests, args.concurrency, args.max_seconds)
+    if args.need and not args.login:
+        parser.error("--need requires --login (suggestions are for the need's members)")
+    login = (args.login, args.password) if args.login else None
+    server_cpu = process_tree_cpu(args.server_pid) if args.server_pid else 0.0
+    try:
+        results = run(args.base_url, args.requests, args.concurrency, args.max_seconds,
+                      login=login, need_id=args.need)
+    except (RuntimeError, urllib.error.URLError, OSError) as error:
+        print("error:", error, file=sys.stderr)
+        return 2
     print(report(results.summary()))
+    if args.server_pid:
+        server_cpu = process_tree_cpu(args.server_pid) - server_cpu
+        print(f"server CPU {1000 * server_cpu / max(1, results.count):.1f} ms per request "
+              f"({server_cpu / results.wall:.2f} cores busy on average)")
     for error in results.errors[:5]:
         print("error:", error, file=sys.stderr)
     return 1 if results.errors else 0

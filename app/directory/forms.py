@@ -1,20 +1,20 @@
 """Directory filter form (GET: shareable URLs)."""
 
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, SearchField, SelectField
+from wtforms import BooleanField, SearchField
 from wtforms.validators import Optional
 
-from app.forms import FilterForm, any_choice
+from app.forms import FilterForm, FilterSelectField, any_choice
 from app.labels import FLAGS, KINDS
 from app.services.directory import OrganisationFilters, ReferenceChoices
 
 
 class OrganisationFilterForm(FilterForm):
     q = SearchField("Mots-clés", validators=[Optional()])
-    filiere = SelectField("Filière", validate_choice=False)
-    commune = SelectField("Commune", validate_choice=False)
-    forme = SelectField("Forme juridique", validate_choice=False)
-    type = SelectField("Type d'organisation", validate_choice=False)
+    filiere = FilterSelectField("Filière")
+    commune = FilterSelectField("Commune")
+    forme = FilterSelectField("Forme juridique")
+    type = FilterSelectField("Type d'organisation")
     esus = BooleanField(FLAGS["esus"])
     siae = BooleanField(FLAGS["siae"])
     ea_esat = BooleanField(FLAGS["ea_esat"])

@@ -1,10 +1,10 @@
 """Filter form of the needs and offers lists (GET, shareable URLs)."""
 
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, HiddenField, SearchField, SelectField
+from wtforms import BooleanField, HiddenField, SearchField
 from wtforms.validators import Optional
 
-from app.forms import FilterForm, any_choice
+from app.forms import FilterForm, FilterSelectField, any_choice
 from app.labels import DIRECTIONS, POSTING_TYPES
 from app.services.directory import ReferenceChoices
 from app.services.postings import PostingFilters
@@ -17,11 +17,11 @@ DEFAULT_DIRECTION = "need"
 class PostingFilterForm(FilterForm):
     direction = HiddenField()
     q = SearchField("Mots-clés", validators=[Optional()])
-    type = SelectField("Type d'annonce", validate_choice=False)
-    filiere = SelectField("Filière", validate_choice=False)
-    levier = SelectField("Levier d'action", validate_choice=False)
-    commune = SelectField("Commune", validate_choice=False)
-    reserve = SelectField("Marché réservé", validate_choice=False)
+    type = FilterSelectField("Type d'annonce")
+    filiere = FilterSelectField("Filière")
+    levier = FilterSelectField("Levier d'action")
+    commune = FilterSelectField("Commune")
+    reserve = FilterSelectField("Marché réservé")
     ouvert = BooleanField("Seulement les annonces ouvertes (date limite non dépassée)")
 
     @classmethod

@@ -1,8 +1,8 @@
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, SearchField, SelectField
+from wtforms import BooleanField, SearchField
 from wtforms.validators import Optional
 
-from app.forms import FilterForm
+from app.forms import FilterForm, FilterSelectField
 from app.labels import DIRECTIONS, FLAGS, POSTING_TYPES
 from app.services.directory import ReferenceChoices
 
@@ -15,19 +15,17 @@ class SearchForm(FilterForm):
     """One search box with the directory's and the postings' filters."""
 
     q = SearchField("Rechercher", validators=[Optional()])
-    sur = SelectField("Chercher parmi", choices=SCOPES, validate_choice=False)
-    filiere = SelectField("Filière", validate_choice=False)
-    commune = SelectField("Commune", validate_choice=False)
-    forme = SelectField("Forme juridique", validate_choice=False)
+    sur = FilterSelectField("Chercher parmi", choices=SCOPES)
+    filiere = FilterSelectField("Filière")
+    commune = FilterSelectField("Commune")
+    forme = FilterSelectField("Forme juridique")
     esus = BooleanField(FLAGS["esus"])
     siae = BooleanField(FLAGS["siae"])
     ea_esat = BooleanField(FLAGS["ea_esat"])
     qpv = BooleanField(FLAGS["qpv"])
-    type = SelectField("Type d'annonce", choices=[("", "Tous"), *POSTING_TYPES.items()],
-                       validate_choice=False)
-    sens = SelectField("Sens", choices=[("", "Besoins et offres"), *DIRECTIONS.items()],
-                       validate_choice=False)
-    statut = SelectField("État", choices=STATES, validate_choice=False)
+    type = FilterSelectField("Type d'annonce", choices=[("", "Tous"), *POSTING_TYPES.items()])
+    sens = FilterSelectField("Sens", choices=[("", "Besoins et offres"), *DIRECTIONS.items()])
+    statut = FilterSelectField("État", choices=STATES)
 
     @classmethod
     def from_args(cls, args: MultiDict, choices: ReferenceChoices) -> "SearchForm":

@@ -9,6 +9,7 @@ organisation's folded text keyed by its ``updated_at`` and re-folds only what ch
 start (measured on the shared 2-core machine under load, see docs/matching.md).
 """
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, String, cast, or_, select
@@ -28,6 +29,7 @@ FLAG_COLUMNS = {
 MAX_QUERY_LENGTH = 200
 FOLDED_TEXTS_CACHED = 100_000
 REFRESH_CHUNK = 500
+REFERENCE_TTL_SECONDS = 300.0
 # The stamp as stored (text): parsing 5,000 SQLite datetimes per request cost more than folding.
 STAMP = cast(Organisation.updated_at, String)
 
@@ -46,23 +48,56 @@ class OrganisationFilters:
 
 @dataclass(frozen=True)
 class ReferenceChoices:
-    """Reference rows offered in the filter forms."""
+    """Reference rows offered in the filter forms: read-only rows with the model's column
+    names, shared by every request of the process."""
 
-    filieres: list[Filiere]
-    communes: list[Commune]
-    legal_forms: list[LegalForm]
-    levers: list[Lever]
+    filieres: tuple
+    communes: tuple
+    legal_forms: tuple
+    levers: tuple
+
+
+def _rows(session: Session, model: type, order: ColumnElement, *where) -> tuple:
+    """Immutable column rows (attribute access like the model's): safe to share across
+    threads and sessions, unlike ORM objects."""
+    return tuple(session.execute(select(model.__table__).where(*where).order_by(order)))
+
+
+def _load_reference_choices(session: Session) -> ReferenceChoices:
+    return ReferenceChoices(
+        filieres=_rows(session, Filiere, Filiere.position),
+        communes=_rows(session, Commune, Commune.name, Commune.in_metropole),
+        legal_forms=_rows(session, LegalForm, LegalForm.position),
+        levers=_rows(session, Lever, Lever.position),
+    )
+
+
+class ReferenceCache:
+    """Per-process copy of the reference data, per database: only the seed and the importers
+    (CLI) change it, so a page reads it from memory; `ttl` bounds how stale it can get."""
+
+    def __init__(self, ttl: float = REFERENCE_TTL_SECONDS) -> None:
+        self.ttl = ttl
+        self._entries: dict[object, tuple[float, ReferenceChoices]] = {}
+
+    def get(self, session: Session) -> ReferenceChoices:
+        key, now = session.get_bind(), time.monotonic()
+        loaded_at, choices = self._entries.get(key, (float("-inf"), None))
+        if choices is None or now - loaded_at >= self.ttl:
+            choices = _load_reference_choices(session)
+            self._entries[key] = (now, choices)  # a race only loads the same rows twice
+        return choices
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+REFERENCES = ReferenceCache()
 
 
 def reference_choices(session: Session) -> ReferenceChoices:
     """Filières, the 24 communes of the metropole, legal forms and levers, in display order."""
-    return ReferenceChoices(
-        filieres=list(session.scalars(select(Filiere).order_by(Filiere.position))),
-        communes=list(session.scalars(
-            select(Commune).where(Commune.in_metropole).order_by(Commune.name))),
-        legal_forms=list(session.scalars(select(LegalForm).order_by(LegalForm.position))),
-        levers=list(session.scalars(select(Lever).order_by(Lever.position))),
-    )
+    return REFERENCES.get(session)
 
 
 def text_matches(q: str, *columns: InstrumentedAttribute) -> ColumnElement[bool]:

@@ -148,6 +148,7 @@ def visible_matches(session: Session, posting: Posting) -> list[Match]:
     """A need's stored suggestions, best first, without the dismissed ones."""
     return list(session.scalars(
         select(Match).where(Match.need_id == posting.id, Match.dismissed.is_(False))
+        .options(selectinload(Match.organisation), selectinload(Match.offer))  # no N+1
         .order_by(Match.score.desc(), Match.id)))
 
 

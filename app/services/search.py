@@ -1,14 +1,17 @@
 """The one search box: hybrid semantic search (matching/) over organisations or postings,
-then the exact filters of the database, then pagination."""
+then the exact filters of the database (on ids only), then pagination: only the shown page's
+rows are loaded, with their filières."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.services.matching import search_organisations, search_postings
 from app.services.matching_profiles import parse_key
 from app.services.pagination import Page
+from app.services.postings import open_on
 from matching.types import SearchFilters
 from models import Organisation, Posting
 
@@ -45,19 +48,23 @@ def _engine_filters(query: SearchQuery) -> SearchFilters:
                          ea_esat="ea_esat" in flags, esus="esus" in flags)
 
 
-def _keep_organisation(org: Organisation, query: SearchQuery) -> bool:
-    return ((not query.commune or org.commune_insee == query.commune)
-            and (not query.legal_form or org.legal_form_code == query.legal_form)
-            and ("qpv" not in query.flags or org.qpv))
+def _organisation_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    return [condition for wanted, condition in (
+        (query.commune, Organisation.commune_insee == query.commune),
+        (query.legal_form, Organisation.legal_form_code == query.legal_form),
+        ("qpv" in query.flags, Organisation.qpv.is_(True)),
+    ) if wanted]
 
 
-def _keep_posting(posting: Posting, query: SearchQuery) -> bool:
-    status_ok = {"open": posting.is_open, "closed": posting.status == "closed"}.get(
-        query.status, True)
-    return (status_ok
-            and (not query.commune or posting.commune_insee == query.commune)
-            and (not query.posting_type or posting.type == query.posting_type)
-            and (not query.direction or posting.direction == query.direction))
+def _posting_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    status = {"open": and_(Posting.status == "published", open_on(date.today())),
+              "closed": Posting.status == "closed"}.get(query.status)
+    return [condition for wanted, condition in (
+        (status is not None, status),
+        (query.commune, Posting.commune_insee == query.commune),
+        (query.posting_type, Posting.type == query.posting_type),
+        (query.direction, Posting.direction == query.direction),
+    ) if wanted]
 
 
 def run_search(session: Session, query: SearchQuery, page_size: int) -> Page:
@@ -69,12 +76,16 @@ def run_search(session: Session, query: SearchQuery, page_size: int) -> Page:
     suggestions = search(session, query.text, _engine_filters(query), SEARCH_DEPTH)
     best = max((s.score for s in suggestions), default=0.0)
     suggestions = [s for s in suggestions if s.score >= RELATIVE_CUTOFF * best]
-    model, keep = (Organisation, _keep_organisation) if searching_orgs else (Posting, _keep_posting)
+    model, conditions = ((Organisation, _organisation_conditions(query)) if searching_orgs
+                         else (Posting, _posting_conditions(query)))
     wanted = [(parse_key(s.id)[1], s) for s in suggestions
               if parse_key(s.id)[0] in ("org", "post")]
-    rows = {r.id: r for r in session.scalars(
-        select(model).where(model.id.in_([i for i, _ in wanted])))}
-    hits = [Hit(rows[i], s.explanation, s.score) for i, s in wanted
-            if i in rows and keep(rows[i], query)]
-    start = (max(1, query.page) - 1) * page_size
-    return Page(hits[start:start + page_size], max(1, query.page), page_size, len(hits))
+    kept = set(session.scalars(select(model.id).where(
+        model.id.in_([i for i, _ in wanted]), *conditions)))
+    ranked = [(i, s) for i, s in wanted if i in kept]
+    number = max(1, query.page)
+    shown = ranked[(number - 1) * page_size:number * page_size]
+    rows = {r.id: r for r in session.scalars(select(model).where(
+        model.id.in_([i for i, _ in shown])).options(selectinload(model.filieres)))}
+    hits = [Hit(rows[i], s.explanation, s.score) for i, s in shown if i in rows]
+    return Page(hits, number, page_size, len(ranked))

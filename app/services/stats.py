@@ -3,16 +3,20 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Filiere, Organisation, Posting
+from app.services.directory import reference_choices
+from models import Organisation, Posting
+
+
+def _published(direction: str):
+    return (select(func.count(Posting.id))
+            .where(Posting.direction == direction, Posting.status == "published")
+            .scalar_subquery())
 
 
 def platform_stats(session: Session) -> dict:
-    count = lambda stmt: session.scalar(stmt) or 0  # noqa: E731
-    return {
-        "organisations": count(select(func.count(Organisation.id))),
-        "needs": count(select(func.count(Posting.id)).where(
-            Posting.direction == "need", Posting.status == "published")),
-        "offers": count(select(func.count(Posting.id)).where(
-            Posting.direction == "offer", Posting.status == "published")),
-        "filieres": list(session.scalars(select(Filiere).order_by(Filiere.position))),
-    }
+    """Three counts in one round trip; the filières come from the per-process reference data."""
+    organisations, needs, offers = session.execute(select(
+        select(func.count(Organisation.id)).scalar_subquery(),
+        _published("need"), _published("offer"))).one()
+    return {"organisations": organisations, "needs": needs, "offers": offers,
+            "filieres": list(reference_choices(session).filieres)}

@@ -33,3 +33,20 @@ def test_common_terms_and_surface_forms():
     assert {bm25.surface(t) for t in terms} >= {"collecte", "objets"}
     assert bm25.surface(terms[0]) in {"collecte", "objets"}
     assert bm25.idf("jamais-vu") == 0.0
+
+
+def test_explaining_many_hits_analyses_the_query_once():
+    calls = []
+
+    def counting(text: str) -> list[str]:
+        calls.append(text)
+        return plain_analyzer(text)
+
+    bm25 = BM25(counting)
+    bm25.upsert(["a", "b"], ["collecte de meubles usagés", "vente de meubles en bois"])
+    calls.clear()
+    first = bm25.common_terms("collecte meubles", "a")
+    second = bm25.common_terms("collecte meubles", "b")
+    assert calls == ["collecte meubles"]
+    assert first == [*plain_analyzer("collecte"), *plain_analyzer("meubles")]  # rarest first
+    assert second == plain_analyzer("meubles")

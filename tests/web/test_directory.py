@@ -204,3 +204,37 @@ def test_unknown_organisation_is_404(client, db):
     response = client.get("/annuaire/999999")
     assert response.status_code == 404
     assert "Cette page n&#39;existe pas" in response.get_data(as_text=True)
+
+
+def test_home_counts_organisations_and_published_postings_only(client, db, directory):
+    owner = directory["mairie"]
+    make_posting(db, owner, "Besoin publié")
+    make_posting(db, owner, "Besoin en brouillon", status="draft")
+    make_posting(db, owner, "Offre publiée", direction="offer")
+    make_posting(db, owner, "Offre close", direction="offer", status="closed")
+    page = page_of(client, "/")
+    assert "<strong>3</strong> organisations" in page
+    assert "<strong>1</strong> besoin publié" in page
+    assert "<strong>1</strong> offre publiée" in page
+    assert page.count('href="/annuaire/?filiere=') == 10  # the 10 filières
+
+
+def test_reference_choices_are_read_once_per_process_and_shared_read_only(db):
+    from sqlalchemy import event
+
+    from app.services.directory import REFERENCES, reference_choices
+
+    REFERENCES.clear()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.get_bind(), "before_cursor_execute", listener)
+    try:
+        first = reference_choices(db)
+        read = len(statements)
+        again = reference_choices(db)
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", listener)
+    assert read == 4 and len(statements) == read and again is first
+    assert len(first.communes) == 24 and first.filieres[0].name
+    with pytest.raises(AttributeError):
+        first.filieres[0].name = "changed"
