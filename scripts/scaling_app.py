@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from huey import RedisHuey
-from scaling_roles import BENCH_MODEL, answer, engine, key_hash, role, stop, warm_reader
+from scaling_roles import answer, engine, role, stop, store_and_log, warm_reader
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 ROUNDS = 10  # each page served this many times before the memory is read
@@ -90,19 +90,13 @@ def _worker(app, args) -> None:
 @huey.task(retries=3, retry_delay=1)
 def index_change(db: str, event_id: int, key: str, seed: int) -> None:
     """The worker's job: store the vector, append the change-log row, mark the event done."""
-    from sqlalchemy.dialects.postgresql import insert
     from sqlalchemy.orm import Session
 
-    from models import OutboxEvent, ProfileChange, StoredVector
+    from models import OutboxEvent
 
     vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32).tobytes()
     with Session(engine(db)) as session:
-        session.execute(insert(StoredVector).values(
-            model=BENCH_MODEL, text_hash=key_hash(key), vector=vector).on_conflict_do_update(
-            index_elements=["model", "text_hash"], set_={"vector": vector}))
-        change = ProfileChange(key=key)
-        session.add(change)
-        session.flush()
+        change = store_and_log(session, key, vector)
         outbox = session.get(OutboxEvent, event_id)
         outbox.payload, outbox.done_at = {"seq": change.seq}, change.created_at
         session.commit()

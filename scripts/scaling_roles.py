@@ -258,16 +258,29 @@ def engine(url: str, everything: bool = False):
     return created
 
 
+def store_and_log(session, key: str, vector: bytes):
+    """What the worker does for a changed profile: store its vector, then log the change."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    from models import ProfileChange, StoredVector
+
+    session.execute(insert(StoredVector).values(
+        model=BENCH_MODEL, text_hash=key_hash(key), vector=vector).on_conflict_do_update(
+        index_elements=["model", "text_hash"], set_={"vector": vector}))
+    change = ProfileChange(key=key)
+    session.add(change)
+    session.flush()
+    return change
+
+
 def key_hash(key: str) -> str:
     return hashlib.sha1(f"bench {key}".encode()).hexdigest()
 
 
 def fresh_writer(args) -> None:
     """Commit one change (a vector and its change-log row) every 1/rate s; report commit times."""
-    from sqlalchemy.dialects.postgresql import insert
     from sqlalchemy.orm import Session
 
-    from models import ProfileChange, StoredVector
 
     rng = np.random.default_rng(17 + args.index)
     n, rate = int(json.loads((args.work / "args.json").read_text())["n"]), args.rate / args.writers
@@ -277,13 +290,7 @@ def fresh_writer(args) -> None:
         key = f"org:{rng.integers(n)}"
         vector = rng.standard_normal(384).astype(np.float32).tobytes()
         with Session(engine(args.db)) as session:
-            session.execute(insert(StoredVector).values(
-                model=BENCH_MODEL, text_hash=key_hash(key), vector=vector).on_conflict_do_update(
-                index_elements=["model", "text_hash"], set_={"vector": vector}))
-            change = ProfileChange(key=key)
-            session.add(change)
-            session.flush()
-            seq = change.seq
+            seq = store_and_log(session, key, vector).seq
             session.commit()
         committed[seq] = time.time()
     print(json.dumps(committed), flush=True)

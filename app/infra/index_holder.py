@@ -110,6 +110,8 @@ class IndexHolder:
 
     def _adopt_stored_vectors(self, session: Session) -> None:
         """Swap in the vectors the worker stored since for profiles that were waiting."""
+        if not self.waiting:
+            return
         profiles = [self.matcher.profiles[i] for i in self.waiting if i in self.matcher.profiles]
         stored = vectors.stored_passages(session, self.matcher.encoder.name,
                                          [p.full_text for p in profiles])
