@@ -50,9 +50,9 @@ def report(matcher: Matcher, label: str, texts: list[str], detail: bool = True) 
 def demo_matcher() -> Matcher:
     from app import create_app
     from app.extensions import db
-    from app.services.matching import ENGINE
+    from app.infra.index_holder import current_index
 
-    with create_app().app_context(), ENGINE.using(db.session) as matcher:
+    with create_app().app_context(), current_index().suppliers.using(db.session) as matcher:
         return matcher
 
 
