@@ -4,7 +4,7 @@ rate limits (per token, else per address; documented in docs/api.md and the spec
 from flask_smorest import Blueprint
 
 from app.api import errors
-from app.api.auth import rate_limit_key
+from app.api.auth import rate_limit_key, token_required
 from app.extensions import csrf, limiter
 
 PREFIX = "/api/v1"
@@ -30,3 +30,15 @@ def documented_limit(blueprint, rate: str):
     """The 429 answer in the spec."""
     return blueprint.alt_response(429, schema=errors.ApiErrorSchema,
                                   description=f"Limite dépassée ({rate})")
+
+
+def writes(blueprint, on_posting: bool = True):
+    """A write route: `write` token, its rate limit, and its answers in the spec."""
+
+    def decorator(view):
+        view = blueprint.alt_response(404, schema=errors.ApiErrorSchema,
+                                      description="Annonce inconnue")(view) if on_posting else view
+        view = documented_limit(blueprint, WRITE_LIMIT)(view)
+        return token_required(blueprint, "write")(limit(WRITE_LIMIT)(view))
+
+    return decorator

@@ -7,7 +7,7 @@ from flask import abort
 
 from app.access import get_or_404
 from app.api.auth import current_token, token_required
-from app.api.base import WRITE_LIMIT, api_blueprint, documented_limit, limit
+from app.api.base import api_blueprint, writes
 from app.api.errors import ApiErrorSchema
 from app.api.matches import MatchPage, match_page
 from app.api.pagination import envelope
@@ -83,9 +83,7 @@ def show(posting_id: int):
 
 
 @blp.route("/", methods=["POST"])
-@token_required(blp, "write")
-@limit(WRITE_LIMIT)
-@documented_limit(blp, WRITE_LIMIT)
+@writes(blp, on_posting=False)
 @blp.arguments(PostingIn)
 @blp.response(201, PostingOut)
 def create(body):
@@ -95,12 +93,9 @@ def create(body):
 
 
 @blp.route("/<int:posting_id>", methods=["PUT"])
-@token_required(blp, "write")
-@limit(WRITE_LIMIT)
-@documented_limit(blp, WRITE_LIMIT)
+@writes(blp)
 @blp.arguments(PostingIn)
 @blp.response(200, PostingOut)
-@blp.alt_response(404, schema=ApiErrorSchema, description="Annonce inconnue")
 def update(body, posting_id: int):
     """Replace an own posting's fields (`publish` publishes a draft)"""
     posting = own_posting(posting_id, for_update=True)
@@ -109,11 +104,8 @@ def update(body, posting_id: int):
 
 
 @blp.route("/<int:posting_id>/publish", methods=["POST"])
-@token_required(blp, "write")
-@limit(WRITE_LIMIT)
-@documented_limit(blp, WRITE_LIMIT)
+@writes(blp)
 @blp.response(200, PostingOut)
-@blp.alt_response(404, schema=ApiErrorSchema, description="Annonce inconnue")
 @blp.alt_response(422, schema=ApiErrorSchema, description="Règle refusée")
 def publish(posting_id: int):
     """Publish an own draft"""
@@ -123,12 +115,9 @@ def publish(posting_id: int):
 
 
 @blp.route("/<int:posting_id>/close", methods=["POST"])
-@token_required(blp, "write")
-@limit(WRITE_LIMIT)
-@documented_limit(blp, WRITE_LIMIT)
+@writes(blp)
 @blp.arguments(CloseIn)
 @blp.response(200, PostingOut)
-@blp.alt_response(404, schema=ApiErrorSchema, description="Annonce inconnue")
 def close(body, posting_id: int):
     """Close an own published posting as awarded or cancelled"""
     posting = own_posting(posting_id, for_update=True)

@@ -145,6 +145,13 @@ class PaginationOut(ma.Schema):
                         required=True, metadata={"description": "self, first, last, prev, next"})
 
 
+def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The schema of a page of `item`s (app/api/pagination.py builds it)."""
+    return ma.Schema.from_dict({"items": fields.List(fields.Nested(item), required=True),
+                                "pagination": fields.Nested(PaginationOut, required=True)},
+                               name=name)
+
+
 class CommuneOut(ma.Schema):
     insee = fields.String(required=True)
     name = fields.String(required=True)
@@ -223,14 +230,10 @@ class PostingOut(ma.Schema):
         return [code.code for code in posting.cpv_codes]
 
 
-class OrganisationPage(ma.Schema):
-    items = fields.List(fields.Nested(OrganisationOut), required=True)
-    pagination = fields.Nested(PaginationOut, required=True)
+OrganisationPage = page_of(OrganisationOut, "OrganisationPage")
 
 
-class PostingPage(ma.Schema):
-    items = fields.List(fields.Nested(PostingOut), required=True)
-    pagination = fields.Nested(PaginationOut, required=True)
+PostingPage = page_of(PostingOut, "PostingPage")
 
 
 class MatchOut(ma.Schema):
@@ -245,9 +248,7 @@ class MatchOut(ma.Schema):
     status = fields.String(required=True)
 
 
-class MatchPage(ma.Schema):
-    items = fields.List(fields.Nested(MatchOut), required=True)
-    pagination = fields.Nested(PaginationOut, required=True)
+MatchPage = page_of(MatchOut, "MatchPage")
 
 
 class SearchHitOut(ma.Schema):
@@ -258,9 +259,7 @@ class SearchHitOut(ma.Schema):
     explanation = fields.String(required=True)
 
 
-class SearchPage(ma.Schema):
-    items = fields.List(fields.Nested(SearchHitOut), required=True)
-    pagination = fields.Nested(PaginationOut, required=True)
+SearchPage = page_of(SearchHitOut, "SearchPage")
 
 
 class CpvOut(ma.Schema):

@@ -129,7 +129,8 @@ def test_domain_rules_answer_422_with_the_field(client, pair, issue):
 def test_not_found_and_bad_json_are_json_errors(client, pair):
     missing = client.get("/api/v1/postings/999999")
     assert missing.status_code == 404
-    assert missing.json["code"] == "not_found" and missing.json["message"] == "Ressource introuvable."
+    assert missing.json["code"] == "not_found"
+    assert missing.json["message"] == "Ressource introuvable."
     nowhere = client.get("/api/v1/nulle-part")
     assert nowhere.status_code == 404 and nowhere.json["code"] == "not_found"
     bad = client.get("/api/v1/postings/?page=0&direction=both")

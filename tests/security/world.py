@@ -56,8 +56,9 @@ def build_world(db, auth) -> World:
                               role="co_contractor", invitation_status="invited"))
     api_token = create_token(db, a, "Outil de A", ["read"], None).token
     db.commit()
-    return World({"api_token": api_token.id, "org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
-                  "thread": thread.id, "notification": notification.id, "match": match.id,
+    return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
+                  "api_token": api_token.id, "thread": thread.id,
+                  "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id})
 
 
