@@ -4,6 +4,8 @@ postings with a `write` token, through the same services as the publishing pages
 from decimal import Decimal
 
 from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.access import get_or_404
 from app.api.auth import current_token, token_required
@@ -49,6 +51,16 @@ def posting_data(body: dict) -> PostingData:
                       _amount(lot["estimated_amount"])) for lot in body["lots"]])
 
 
+def with_details(postings: list[Posting]) -> list[Posting]:
+    """Load the levers, CPV codes and lots of a page in three queries, not three per row."""
+    if postings:
+        list(db.session.scalars(select(Posting).where(Posting.id.in_([p.id for p in postings]))
+                                .options(selectinload(Posting.levers),
+                                         selectinload(Posting.cpv_codes),
+                                         selectinload(Posting.lots))))
+    return postings
+
+
 def own_posting(posting_id: int, for_update: bool = False) -> Posting:
     """A posting of the token's organisation: 404 when unknown (or another's draft), 403
     when it belongs to another organisation."""
@@ -69,7 +81,9 @@ def index(args):
         direction=args["direction"], q=args["q"], type=args.get("type"),
         filiere=args.get("filiere"), lever=args.get("lever"), commune=args.get("commune"),
         reserved=args.get("reserved"), open_only=args["open_only"])
-    return envelope(search_postings(db.session, filters, args["page"], args["per_page"]))
+    page = search_postings(db.session, filters, args["page"], args["per_page"])
+    with_details(page.items)
+    return envelope(page)
 
 
 @blp.route("/<int:posting_id>", methods=["GET"])
