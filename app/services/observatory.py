@@ -1,0 +1,363 @@
+"""The territory's observatory: what the ESS does on Essaim, counted by SQL aggregates.
+
+Every figure is one GROUP BY query (or one row of scalar subqueries), never a loop over rows,
+and comes back as a plain `Figure` (title, column labels, rows of labels and numbers): the
+observatory page draws it, the CSV downloads and the animator export write it, and the JSON API
+returns it as it is. Definitions (docs/observatory.md):
+
+- a posting counts once published (status published or closed; drafts never count);
+- a match is « acceptée » when the supplier answered it (interested, or contacted);
+- a groupement is « formé » once complete or submitted;
+- an ESS structure is an organisation of kind `ess`; a tender « a reçu une candidature ESS »
+  when an ESS structure accepted its match or joined a groupement on it;
+- insertion hours are the hours of social clauses (`insertion_hours`) of published tenders;
+- SDGs come from the filières through `data/sdg_filieres.csv`.
+
+Figures are cached per process and database for `CACHE_SECONDS` (a GET never writes).
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import (ColumnElement, Select, and_, case, exists, func, literal, or_, select,
+                        union_all)
+from sqlalchemy.orm import Session
+
+from app.labels import SDG
+from models import (Award, Commune, Consortium, ConsortiumMember, Filiere, LegalForm, Match,
+                    Organisation, Posting)
+from models.organisation import organisation_filieres
+from models.posting import posting_filieres
+from models.reference_data import read_csv
+
+CACHE_SECONDS = 120.0
+PUBLISHED = Posting.status.in_(("published", "closed"))
+ESS = Organisation.kind == "ess"
+ANSWERED = ("interested", "contacted")
+FORMED = ("complete", "submitted")
+SDG_MAPPING_FILE = "sdg_filieres.csv"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One table of the observatory: `rows` hold a label then one number per value column."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple] = field(default_factory=list)
+    chart: str = "bars"  # bars (by category) | timeline (by month) | table (no chart)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "title": self.title, "columns": list(self.columns),
+                "rows": [list(row) for row in self.rows], "chart": self.chart, "note": self.note}
+
+
+def _count_if(condition: ColumnElement[bool]):
+    return func.count(case((condition, 1)))
+
+
+def _rows(session: Session, statement: Select) -> list[tuple]:
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def _by_filiere(*columns) -> Select:
+    """Every filière, in the roadmap's order, with aggregates over what the caller joins."""
+    return (select(Filiere.name, *columns).select_from(Filiere)
+            .group_by(Filiere.id, Filiere.name, Filiere.position).order_by(Filiere.position))
+
+
+def organisations_by_filiere(session: Session) -> Figure:
+    statement = (_by_filiere(func.count(Organisation.id), _count_if(ESS))
+                 .outerjoin(organisation_filieres,
+                            organisation_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Organisation,
+                            Organisation.id == organisation_filieres.c.organisation_id))
+    return Figure("organisations-filiere", "Organisations par filière",
+                  ("Filière", "Organisations", "dont structures de l'ESS"),
+                  _rows(session, statement))
+
+
+def organisations_by_commune(session: Session) -> Figure:
+    count = func.count(Organisation.id)
+    statement = (select(Commune.name, count, _count_if(ESS)).join(Organisation.commune)
+                 .group_by(Commune.insee, Commune.name).order_by(count.desc(), Commune.name))
+    return Figure("organisations-commune", "Organisations par commune",
+                  ("Commune", "Organisations", "dont structures de l'ESS"),
+                  _rows(session, statement))
+
+
+def organisations_by_legal_form(session: Session) -> Figure:
+    count = func.count(Organisation.id)
+    label = func.coalesce(LegalForm.label, "Non renseignée")
+    statement = (select(label, count).select_from(Organisation).outerjoin(Organisation.legal_form)
+                 .group_by(label).order_by(count.desc(), label))
+    return Figure("organisations-forme", "Organisations par forme juridique",
+                  ("Forme juridique", "Organisations"), _rows(session, statement))
+
+
+def _directions() -> tuple:
+    return (_count_if(Posting.direction == "need"), _count_if(Posting.direction == "offer"))
+
+
+def postings_by_filiere(session: Session) -> Figure:
+    statement = (_by_filiere(*_directions())
+                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Posting, and_(Posting.id == posting_filieres.c.posting_id, PUBLISHED)))
+    return Figure("annonces-filiere", "Besoins et offres publiés par filière",
+                  ("Filière", "Besoins", "Offres"), _rows(session, statement))
+
+
+def postings_by_commune(session: Session) -> Figure:
+    count = func.count(Posting.id)
+    statement = (select(Commune.name, *_directions()).join(Posting.commune).where(PUBLISHED)
+                 .group_by(Commune.insee, Commune.name).order_by(count.desc(), Commune.name))
+    return Figure("annonces-commune", "Besoins et offres publiés par commune",
+                  ("Commune", "Besoins", "Offres"), _rows(session, statement))
+
+
+def matches_by_filiere(session: Session) -> Figure:
+    statement = (_by_filiere(func.count(Match.id), _count_if(Match.status.in_(ANSWERED)))
+                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Match, Match.need_id == posting_filieres.c.posting_id))
+    return Figure("mises-en-relation-filiere", "Mises en relation par filière du besoin",
+                  ("Filière", "Proposées", "Acceptées par le fournisseur"),
+                  _rows(session, statement))
+
+
+def consortia_by_filiere(session: Session) -> Figure:
+    statement = (_by_filiere(func.count(Consortium.id),
+                             _count_if(Consortium.status.in_(FORMED)))
+                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Consortium, Consortium.posting_id == posting_filieres.c.posting_id))
+    return Figure("groupements-filiere", "Groupements par filière de l'appel d'offres",
+                  ("Filière", "Groupements", "dont formés (complets ou déposés)"),
+                  _rows(session, statement))
+
+
+def awards_by_filiere(session: Session) -> Figure:
+    statement = (_by_filiere(func.count(Award.id), _count_if(ESS))
+                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Award, Award.posting_id == posting_filieres.c.posting_id)
+                 .outerjoin(Organisation, Organisation.id == Award.organisation_id))
+    return Figure("attributions-filiere", "Marchés attribués par filière",
+                  ("Filière", "Attributions", "dont à des structures de l'ESS"),
+                  _rows(session, statement))
+
+
+def insertion_by_filiere(session: Session) -> Figure:
+    with_clause = and_(Posting.id == posting_filieres.c.posting_id, PUBLISHED,
+                       Posting.insertion_hours > 0)
+    statement = (_by_filiere(func.count(Posting.id),
+                             func.coalesce(func.sum(Posting.insertion_hours), 0))
+                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
+                 .outerjoin(Posting, with_clause))
+    return Figure("heures-insertion-filiere", "Heures d'insertion des clauses sociales",
+                  ("Filière", "Annonces avec clause sociale", "Heures d'insertion"),
+                  _rows(session, statement))
+
+
+def _month(session: Session, column) -> ColumnElement[str]:
+    """`YYYY-MM` of a date or timestamp, in the database's own dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _monthly(session: Session, column, *where) -> dict[str, int]:
+    month = _month(session, column)
+    statement = (select(month, func.count()).where(column.is_not(None), *where)
+                 .group_by(month))
+    return dict(session.execute(statement).all())
+
+
+TIMELINE_SERIES = (
+    ("Organisations inscrites", lambda: (Organisation.created_at,)),
+    ("Besoins publiés", lambda: (Posting.published_at, Posting.direction == "need")),
+    ("Offres publiées", lambda: (Posting.published_at, Posting.direction == "offer")),
+    ("Mises en relation acceptées", lambda: (Match.updated_at, Match.status.in_(ANSWERED))),
+    ("Groupements créés", lambda: (Consortium.created_at,)),
+    ("Marchés attribués", lambda: (Award.notified_on,)),
+)
+
+
+def timeline(session: Session) -> Figure:
+    """One GROUP BY month per series, merged by month (a few dozen keys, not rows)."""
+    series = [_monthly(session, *make()) for _label, make in TIMELINE_SERIES]
+    months = sorted(set().union(*series))
+    rows = [(month, *(counts.get(month, 0) for counts in series)) for month in months]
+    return Figure("evolution-mensuelle", "Évolution mois par mois",
+                  ("Mois", *(label for label, _make in TIMELINE_SERIES)), rows,
+                  chart="timeline")
+
+
+@lru_cache(maxsize=1)
+def sdg_mapping() -> tuple[tuple[str, int], ...]:
+    """(filière id, SDG number) pairs of `data/sdg_filieres.csv`."""
+    return tuple((row["filiere_id"], int(row["sdg"])) for row in read_csv(SDG_MAPPING_FILE))
+
+
+def _sdg_pairs():
+    pairs = [select(literal(filiere).label("filiere_id"), literal(goal).label("sdg"))
+             for filiere, goal in sdg_mapping()]
+    return union_all(*pairs).subquery("sdg_pairs")
+
+
+def sdg_figure(session: Session, labels: dict[int, str]) -> Figure:
+    """Organisations and published needs per SDG, each counted once per goal."""
+    pairs = _sdg_pairs()
+    organisations = dict(session.execute(
+        select(pairs.c.sdg, func.count(organisation_filieres.c.organisation_id.distinct()))
+        .join(organisation_filieres, organisation_filieres.c.filiere_id == pairs.c.filiere_id)
+        .group_by(pairs.c.sdg)).all())
+    needs = dict(session.execute(
+        select(pairs.c.sdg, func.count(Posting.id.distinct()))
+        .join(posting_filieres, posting_filieres.c.filiere_id == pairs.c.filiere_id)
+        .join(Posting, Posting.id == posting_filieres.c.posting_id)
+        .where(PUBLISHED, Posting.direction == "need").group_by(pairs.c.sdg)).all())
+    goals = sorted({goal for _filiere, goal in sdg_mapping()})
+    rows = [(f"ODD {goal} · {labels.get(goal, '')}", organisations.get(goal, 0),
+             needs.get(goal, 0)) for goal in goals]
+    return Figure("odd", "Objectifs de développement durable servis (par les filières)",
+                  ("Objectif", "Organisations", "Besoins publiés"), rows,
+                  note="Correspondance filière → ODD : data/sdg_filieres.csv.")
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _ess_candidate(tender_id) -> ColumnElement[bool]:
+    """An ESS structure accepted the tender's match, or joined a groupement on it."""
+    answered = (select(Match.id).join(Organisation, Organisation.id == Match.organisation_id)
+                .where(Match.need_id == tender_id, Match.status.in_(ANSWERED), ESS))
+    joined = (select(ConsortiumMember.id).join(Consortium).join(Organisation)
+              .where(Consortium.posting_id == tender_id,
+                     ConsortiumMember.invitation_status == "accepted", ESS))
+    return or_(exists(answered), exists(joined))
+
+
+def procurement_counts(session: Session) -> dict[str, int]:
+    """Published tenders, those with ESS candidates, awarded, won by ESS, hours, reserved."""
+    tender = and_(Posting.direction == "need", Posting.type == "tender", PUBLISHED)
+    awarded = exists(select(Award.id).where(Award.posting_id == Posting.id))
+    won_by_ess = exists(select(Award.id).join(Organisation)
+                        .where(Award.posting_id == Posting.id, ESS))
+    row = session.execute(
+        select(func.count(Posting.id), _count_if(_ess_candidate(Posting.id)),
+               _count_if(awarded), _count_if(won_by_ess),
+               func.coalesce(func.sum(Posting.insertion_hours), 0),
+               _count_if(Posting.reserved != "none"))
+        .where(tender)).one()
+    keys = ("tenders", "with_ess_candidates", "awarded", "won_by_ess", "insertion_hours",
+            "reserved")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
+
+
+def procurement(session: Session) -> Figure:
+    """The public procurement indicators of the roadmap's lever 6 (SPASER)."""
+    c = procurement_counts(session)
+    rows = [
+        ("Appels d'offres publiés", c["tenders"]),
+        ("… ayant reçu une candidature de l'ESS", c["with_ess_candidates"]),
+        ("Part des appels d'offres avec candidature ESS (%)",
+         _share(c["with_ess_candidates"], c["tenders"])),
+        ("Appels d'offres attribués", c["awarded"]),
+        ("… remportés par une structure de l'ESS", c["won_by_ess"]),
+        ("Part des attributions remportées par l'ESS (%)", _share(c["won_by_ess"], c["awarded"])),
+        ("Heures d'insertion des clauses sociales", c["insertion_hours"]),
+        ("Marchés réservés (SIAE, EA-ESAT)", c["reserved"]),
+    ]
+    return Figure("commande-publique", "Commande publique", ("Indicateur", "Valeur"), rows,
+                  chart="table")
+
+
+def headline(session: Session) -> dict[str, int]:
+    """The page's key numbers, in one round trip."""
+    def count(model, *where):
+        return select(func.count(model.id)).where(*where).scalar_subquery()
+
+    keys = ("organisations", "ess", "needs", "offers", "answered", "consortia", "awards_ess")
+    row = session.execute(select(
+        count(Organisation), count(Organisation, ESS),
+        count(Posting, PUBLISHED, Posting.direction == "need"),
+        count(Posting, PUBLISHED, Posting.direction == "offer"),
+        count(Match, Match.status.in_(ANSWERED)), count(Consortium, Consortium.status.in_(FORMED)),
+        select(func.count(Award.id)).join(Organisation).where(ESS).scalar_subquery())).one()
+    return dict(zip(keys, (int(value) for value in row), strict=True))
+
+
+FIGURES: dict[str, Callable[[Session], Figure]] = {
+    "organisations-filiere": organisations_by_filiere,
+    "organisations-commune": organisations_by_commune,
+    "organisations-forme": organisations_by_legal_form,
+    "annonces-filiere": postings_by_filiere,
+    "annonces-commune": postings_by_commune,
+    "mises-en-relation-filiere": matches_by_filiere,
+    "groupements-filiere": consortia_by_filiere,
+    "attributions-filiere": awards_by_filiere,
+    "commande-publique": procurement,
+    "heures-insertion-filiere": insertion_by_filiere,
+    "odd": lambda session: sdg_figure(session, SDG),
+    "evolution-mensuelle": timeline,
+}
+
+
+class FigureCache:
+    """Per-process figures per database, `ttl` seconds old at most."""
+
+    def __init__(self, ttl: float = CACHE_SECONDS) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple, tuple[float, object]] = {}
+
+    def get(self, session: Session, key: str, compute: Callable[[Session], object]):
+        entry_key, now = (session.get_bind(), key), time.monotonic()
+        loaded_at, value = self._entries.get(entry_key, (float("-inf"), None))
+        if value is None or now - loaded_at >= self.ttl:
+            value = compute(session)
+            self._entries[entry_key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+CACHE = FigureCache()
+
+
+def figure(session: Session, key: str) -> Figure | None:
+    """One figure by its key (None when unknown), from the cache."""
+    compute = FIGURES.get(key)
+    return CACHE.get(session, key, compute) if compute else None
+
+
+def all_figures(session: Session) -> list[Figure]:
+    return [figure(session, key) for key in FIGURES]
+
+
+def key_numbers(session: Session) -> dict[str, int]:
+    return CACHE.get(session, "headline", headline)
+
+
+EXPORT_HEADER = ("Indicateur", "Catégorie", "Mesure", "Valeur")
+
+
+def indicator_rows(session: Session) -> list[tuple]:
+    """Every figure in long form (one value per line), for the animators' reporting."""
+    numbers = [("Chiffres clés", KEY_NUMBER_LABELS[key], "Nombre", value)
+               for key, value in key_numbers(session).items()]
+    return numbers + [(item.title, row[0], column, value)
+                      for item in all_figures(session)
+                      for row in item.rows
+                      for column, value in zip(item.columns[1:], row[1:], strict=True)]
+
+
+KEY_NUMBER_LABELS = {
+    "organisations": "Organisations inscrites", "ess": "Structures de l'ESS",
+    "needs": "Besoins publiés", "offers": "Offres publiées",
+    "answered": "Mises en relation acceptées", "consortia": "Groupements formés",
+    "awards_ess": "Marchés remportés par l'ESS",
+}
