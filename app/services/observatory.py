@@ -21,13 +21,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import (ColumnElement, Select, and_, case, exists, func, literal, or_, select,
-                        union_all)
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.labels import SDG
-from models import (Award, Commune, Consortium, ConsortiumMember, Filiere, LegalForm, Match,
-                    Organisation, Posting)
+from models import (
+    Award,
+    Commune,
+    Consortium,
+    ConsortiumMember,
+    Filiere,
+    LegalForm,
+    Match,
+    Organisation,
+    Posting,
+)
 from models.organisation import organisation_filieres
 from models.posting import posting_filieres
 from models.reference_data import read_csv
