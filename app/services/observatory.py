@@ -28,10 +28,9 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
+    literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -83,21 +82,26 @@ def _rows(session: Session, statement: Select) -> list[tuple]:
     return [tuple(row) for row in session.execute(statement)]
 
 
-def _by_filiere(*columns) -> Select:
-    """Every filière, in the roadmap's order, with aggregates over what the caller joins."""
-    return (select(Filiere.name, *columns).select_from(Filiere)
-            .group_by(Filiere.id, Filiere.name, Filiere.position).order_by(Filiere.position))
+def _by_filiere(session: Session, aggregate: Select) -> list[tuple]:
+    """Every filière in the roadmap's order with the values `aggregate` computed per
+    `filiere_id` (its first column); 0 where it has no row. Aggregating before naming keeps
+    the GROUP BY on the link table's key, read from indexes only."""
+    counts = aggregate.subquery()
+    values = [func.coalesce(column, 0) for column in list(counts.c)[1:]]
+    return _rows(session, select(Filiere.name, *values)
+                 .outerjoin(counts, list(counts.c)[0] == Filiere.id).order_by(Filiere.position))
+
+
+ORG_LINK, POSTING_LINK = organisation_filieres.c, posting_filieres.c
 
 
 def organisations_by_filiere(session: Session) -> Figure:
-    statement = (_by_filiere(func.count(Organisation.id), _count_if(ESS))
-                 .outerjoin(organisation_filieres,
-                            organisation_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Organisation,
-                            Organisation.id == organisation_filieres.c.organisation_id))
+    aggregate = (select(ORG_LINK.filiere_id, func.count(), _count_if(ESS))
+                 .join(Organisation, Organisation.id == ORG_LINK.organisation_id)
+                 .group_by(ORG_LINK.filiere_id))
     return Figure("organisations-filiere", "Organisations par filière",
                   ("Filière", "Organisations", "dont structures de l'ESS"),
-                  _rows(session, statement))
+                  _by_filiere(session, aggregate))
 
 
 def organisations_by_commune(session: Session) -> Figure:
@@ -122,12 +126,16 @@ def _directions() -> tuple:
     return (_count_if(Posting.direction == "need"), _count_if(Posting.direction == "offer"))
 
 
+def _posting_link(*columns) -> Select:
+    return (select(POSTING_LINK.filiere_id, *columns).select_from(Posting)
+            .join(posting_filieres, POSTING_LINK.posting_id == Posting.id)
+            .group_by(POSTING_LINK.filiere_id))
+
+
 def postings_by_filiere(session: Session) -> Figure:
-    statement = (_by_filiere(*_directions())
-                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Posting, and_(Posting.id == posting_filieres.c.posting_id, PUBLISHED)))
+    aggregate = _posting_link(*_directions()).where(PUBLISHED)
     return Figure("annonces-filiere", "Besoins et offres publiés par filière",
-                  ("Filière", "Besoins", "Offres"), _rows(session, statement))
+                  ("Filière", "Besoins", "Offres"), _by_filiere(session, aggregate))
 
 
 def postings_by_commune(session: Session) -> Figure:
@@ -139,44 +147,42 @@ def postings_by_commune(session: Session) -> Figure:
 
 
 def matches_by_filiere(session: Session) -> Figure:
-    statement = (_by_filiere(func.count(Match.id), _count_if(Match.status.in_(ANSWERED)))
-                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Match, Match.need_id == posting_filieres.c.posting_id))
+    aggregate = (select(POSTING_LINK.filiere_id, func.count(),
+                        _count_if(Match.status.in_(ANSWERED))).select_from(Match)
+                 .join(posting_filieres, POSTING_LINK.posting_id == Match.need_id)
+                 .group_by(POSTING_LINK.filiere_id))
     return Figure("mises-en-relation-filiere", "Mises en relation par filière du besoin",
                   ("Filière", "Proposées", "Acceptées par le fournisseur"),
-                  _rows(session, statement))
+                  _by_filiere(session, aggregate))
 
 
 def consortia_by_filiere(session: Session) -> Figure:
-    statement = (_by_filiere(func.count(Consortium.id),
-                             _count_if(Consortium.status.in_(FORMED)))
-                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Consortium, Consortium.posting_id == posting_filieres.c.posting_id))
+    aggregate = (select(POSTING_LINK.filiere_id, func.count(),
+                        _count_if(Consortium.status.in_(FORMED))).select_from(Consortium)
+                 .join(posting_filieres, POSTING_LINK.posting_id == Consortium.posting_id)
+                 .group_by(POSTING_LINK.filiere_id))
     return Figure("groupements-filiere", "Groupements par filière de l'appel d'offres",
                   ("Filière", "Groupements", "dont formés (complets ou déposés)"),
-                  _rows(session, statement))
+                  _by_filiere(session, aggregate))
 
 
 def awards_by_filiere(session: Session) -> Figure:
-    statement = (_by_filiere(func.count(Award.id), _count_if(ESS))
-                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Award, Award.posting_id == posting_filieres.c.posting_id)
-                 .outerjoin(Organisation, Organisation.id == Award.organisation_id))
+    aggregate = (select(POSTING_LINK.filiere_id, func.count(), _count_if(ESS))
+                 .select_from(Award)
+                 .join(posting_filieres, POSTING_LINK.posting_id == Award.posting_id)
+                 .outerjoin(Organisation, Organisation.id == Award.organisation_id)
+                 .group_by(POSTING_LINK.filiere_id))
     return Figure("attributions-filiere", "Marchés attribués par filière",
                   ("Filière", "Attributions", "dont à des structures de l'ESS"),
-                  _rows(session, statement))
+                  _by_filiere(session, aggregate))
 
 
 def insertion_by_filiere(session: Session) -> Figure:
-    with_clause = and_(Posting.id == posting_filieres.c.posting_id, PUBLISHED,
-                       Posting.insertion_hours > 0)
-    statement = (_by_filiere(func.count(Posting.id),
-                             func.coalesce(func.sum(Posting.insertion_hours), 0))
-                 .outerjoin(posting_filieres, posting_filieres.c.filiere_id == Filiere.id)
-                 .outerjoin(Posting, with_clause))
+    aggregate = (_posting_link(func.count(), func.sum(Posting.insertion_hours))
+                 .where(PUBLISHED, Posting.insertion_hours > 0))
     return Figure("heures-insertion-filiere", "Heures d'insertion des clauses sociales",
                   ("Filière", "Annonces avec clause sociale", "Heures d'insertion"),
-                  _rows(session, statement))
+                  _by_filiere(session, aggregate))
 
 
 def _month(session: Session, column) -> ColumnElement[str]:
@@ -219,24 +225,44 @@ def sdg_mapping() -> tuple[tuple[str, int], ...]:
     return tuple((row["filiere_id"], int(row["sdg"])) for row in read_csv(SDG_MAPPING_FILE))
 
 
-def _sdg_pairs():
-    pairs = [select(literal(filiere).label("filiere_id"), literal(goal).label("sdg"))
-             for filiere, goal in sdg_mapping()]
-    return union_all(*pairs).subquery("sdg_pairs")
+def _joined_ids(session: Session, column) -> ColumnElement[str]:
+    """The group's values joined by commas, in the database's own dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(column, literal_column("','"))
+    return func.group_concat(column, ",")
+
+
+def _combinations(session: Session, owner, filiere, *joins_and_where) -> dict[str, int]:
+    """How many owners (organisations or postings) have each combination of filières: a few
+    dozen combinations, whatever the number of rows, from which every SDG count is exact."""
+    per_owner = select(owner.label("owner"), _joined_ids(session, filiere).label("combination"))
+    for step in joins_and_where:
+        per_owner = step(per_owner)
+    inner = per_owner.group_by(owner).subquery()
+    return dict(session.execute(select(inner.c.combination, func.count())
+                                .group_by(inner.c.combination)).all())
+
+
+def _per_goal(combinations: dict[str, int]) -> dict[int, int]:
+    goals_of: dict[str, set[int]] = {}
+    for filiere, goal in sdg_mapping():
+        goals_of.setdefault(filiere, set()).add(goal)
+    totals: dict[int, int] = {}
+    for combination, count in combinations.items():
+        for goal in set().union(*(goals_of.get(f, set()) for f in combination.split(","))):
+            totals[goal] = totals.get(goal, 0) + count
+    return totals
 
 
 def sdg_figure(session: Session, labels: dict[int, str]) -> Figure:
     """Organisations and published needs per SDG, each counted once per goal."""
-    pairs = _sdg_pairs()
-    organisations = dict(session.execute(
-        select(pairs.c.sdg, func.count(organisation_filieres.c.organisation_id.distinct()))
-        .join(organisation_filieres, organisation_filieres.c.filiere_id == pairs.c.filiere_id)
-        .group_by(pairs.c.sdg)).all())
-    needs = dict(session.execute(
-        select(pairs.c.sdg, func.count(Posting.id.distinct()))
-        .join(posting_filieres, posting_filieres.c.filiere_id == pairs.c.filiere_id)
-        .join(Posting, Posting.id == posting_filieres.c.posting_id)
-        .where(PUBLISHED, Posting.direction == "need").group_by(pairs.c.sdg)).all())
+    link = POSTING_LINK
+    organisations = _per_goal(_combinations(
+        session, ORG_LINK.organisation_id, ORG_LINK.filiere_id))
+    needs = _per_goal(_combinations(
+        session, link.posting_id, link.filiere_id,
+        lambda s: s.join(Posting, Posting.id == link.posting_id),
+        lambda s: s.where(PUBLISHED, Posting.direction == "need")))
     goals = sorted({goal for _filiere, goal in sdg_mapping()})
     rows = [(f"ODD {goal} · {labels.get(goal, '')}", organisations.get(goal, 0),
              needs.get(goal, 0)) for goal in goals]
