@@ -53,7 +53,8 @@ posting_cpv_codes = Table(
 class Posting(TimestampMixin, Base):
     __tablename__ = "postings"
     __table_args__ = (  # the observatory's aggregates read these indexes only
-        Index("ix_postings_status_direction_commune", "status", "direction", "commune_insee"),
+        Index("ix_postings_observatory", "status", "direction", "type", "commune_insee",
+              "insertion_hours", "reserved"),
         Index("ix_postings_direction_published_at", "direction", "published_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

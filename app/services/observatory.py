@@ -26,11 +26,10 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
     func,
     literal_column,
-    or_,
     select,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -275,31 +274,43 @@ def _share(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def _ess_candidate(tender_id) -> ColumnElement[bool]:
-    """An ESS structure accepted the tender's match, or joined a groupement on it."""
-    answered = (select(Match.id).join(Organisation, Organisation.id == Match.organisation_id)
-                .where(Match.need_id == tender_id, Match.status.in_(ANSWERED), ESS))
-    joined = (select(ConsortiumMember.id).join(Consortium).join(Organisation)
-              .where(Consortium.posting_id == tender_id,
-                     ConsortiumMember.invitation_status == "accepted", ESS))
-    return or_(exists(answered), exists(joined))
+TENDER = and_(Posting.direction == "need", Posting.type == "tender", PUBLISHED)
+
+
+def _tenders_among(posting_ids) -> Select:
+    """How many published tenders a column of posting ids (duplicates allowed) holds."""
+    ids = select(posting_ids.label("posting_id")).distinct().subquery()
+    return (select(func.count()).select_from(ids)
+            .join(Posting, Posting.id == ids.c.posting_id).where(TENDER))
+
+
+def _ess_candidate_ids() -> Select:
+    """Needs whose match an ESS structure accepted, or with a groupement an ESS one joined."""
+    answered = (select(Match.need_id.label("posting_id"))
+                .join(Organisation, Organisation.id == Match.organisation_id)
+                .where(Match.status.in_(ANSWERED), ESS))
+    joined = (select(Consortium.posting_id).join(ConsortiumMember).join(Organisation)
+              .where(ConsortiumMember.invitation_status == "accepted", ESS))
+    candidates = union(answered, joined).subquery()
+    return (select(func.count()).select_from(candidates)
+            .join(Posting, Posting.id == candidates.c.posting_id).where(TENDER))
 
 
 def procurement_counts(session: Session) -> dict[str, int]:
-    """Published tenders, those with ESS candidates, awarded, won by ESS, hours, reserved."""
-    tender = and_(Posting.direction == "need", Posting.type == "tender", PUBLISHED)
-    awarded = exists(select(Award.id).where(Award.posting_id == Posting.id))
-    won_by_ess = exists(select(Award.id).join(Organisation)
-                        .where(Award.posting_id == Posting.id, ESS))
-    row = session.execute(
-        select(func.count(Posting.id), _count_if(_ess_candidate(Posting.id)),
-               _count_if(awarded), _count_if(won_by_ess),
-               func.coalesce(func.sum(Posting.insertion_hours), 0),
-               _count_if(Posting.reserved != "none"))
-        .where(tender)).one()
+    """Published tenders, those with ESS candidates, awarded, won by ESS, hours, reserved:
+    each count driven by the smaller table (matches, groupements, awards), in one round trip."""
+    tenders = select(func.count(), func.coalesce(func.sum(Posting.insertion_hours), 0),
+                     _count_if(Posting.reserved != "none")).where(TENDER)
+    ess_winners = select(Award.posting_id).join(Organisation).where(ESS)
+    counts = session.execute(select(
+        _ess_candidate_ids().scalar_subquery(),
+        _tenders_among(Award.posting_id).scalar_subquery(),
+        _tenders_among(ess_winners.subquery().c.posting_id).scalar_subquery())).one()
+    total, hours, reserved = session.execute(tenders).one()
+    values = (total, *counts, hours, reserved)
     keys = ("tenders", "with_ess_candidates", "awarded", "won_by_ess", "insertion_hours",
             "reserved")
-    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
+    return {key: int(value or 0) for key, value in zip(keys, values, strict=True)}
 
 
 def procurement(session: Session) -> Figure:

@@ -17,9 +17,11 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    # Counts of published postings by direction and commune read this index only.
-    op.create_index('ix_postings_status_direction_commune', 'postings',
-                    ['status', 'direction', 'commune_insee'])
+    # Counts of published postings (by direction, commune, tenders, social clauses) read
+    # this index only.
+    op.create_index('ix_postings_observatory', 'postings',
+                    ['status', 'direction', 'type', 'commune_insee', 'insertion_hours',
+                     'reserved'])
     # The monthly timeline of needs and offers.
     op.create_index('ix_postings_direction_published_at', 'postings',
                     ['direction', 'published_at'])
@@ -30,4 +32,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_matches_need_id_status', table_name='matches')
     op.drop_index('ix_postings_direction_published_at', table_name='postings')
-    op.drop_index('ix_postings_status_direction_commune', table_name='postings')
+    op.drop_index('ix_postings_observatory', table_name='postings')
