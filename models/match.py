@@ -1,7 +1,15 @@
 """A proposed match between a need and an organisation or an offer, and its follow-up."""
 
-from sqlalchemy import (JSON, CheckConstraint, Float, ForeignKey, Index, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError
