@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.services.observatory import Figure
 
 WIDTH = 640
-LABEL_WIDTH = 230
+LABEL_WIDTH = 270
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
 PLOT_HEIGHT = 220

@@ -7,7 +7,8 @@
   if (!element || !window.L) { return; }
   var status = document.getElementById("map-status");
   var CENTRE = [47.218, -1.554];  // Nantes
-  var map = L.map(element, { zoomControl: true }).setView(CENTRE, 11);
+  // Clustering needs the zoom range even without tiles.
+  var map = L.map(element, { zoomControl: true, minZoom: 8, maxZoom: 18 }).setView(CENTRE, 11);
 
   function offline() {
     element.classList.add("map-offline");
@@ -62,5 +63,8 @@
       status.textContent = counts.organisations + " organisation(s) et " + counts.besoins + " besoin(s) ouvert(s) sur la carte.";
       element.dataset.loaded = String(collection.features.length);
     })
-    .catch(function () { status.textContent = "Les marqueurs n'ont pas pu être chargés."; });
+    .catch(function (error) {
+      status.textContent = "Les marqueurs n'ont pas pu être chargés.";
+      console.error(error);
+    });
 }());
