@@ -29,7 +29,7 @@ class Match(TimestampMixin, Base):
         CheckConstraint(
             "(organisation_id IS NULL) <> (offer_id IS NULL)", name="exactly_one_target"
         ),
-        Index("ix_matches_need_id_status", "need_id", "status"),  # observatory
+        Index("ix_matches_need_id_status", "need_id", "status", "organisation_id"),  # observatory
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)

@@ -35,6 +35,8 @@ posting_filieres = Table(
     Base.metadata,
     Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
     Column("filiere_id", ForeignKey("filieres.id"), primary_key=True),
+    # Per-filière counts scan the links in filière order (observatory).
+    Index("ix_posting_filieres_filiere_id", "filiere_id", "posting_id"),
 )
 posting_levers = Table(
     "posting_levers",

@@ -26,10 +26,11 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    exists,
     func,
     literal_column,
+    or_,
     select,
-    union,
 )
 from sqlalchemy.orm import Session
 
@@ -284,30 +285,29 @@ def _tenders_among(posting_ids) -> Select:
             .join(Posting, Posting.id == ids.c.posting_id).where(TENDER))
 
 
-def _ess_candidate_ids() -> Select:
-    """Needs whose match an ESS structure accepted, or with a groupement an ESS one joined."""
-    answered = (select(Match.need_id.label("posting_id"))
-                .join(Organisation, Organisation.id == Match.organisation_id)
-                .where(Match.status.in_(ANSWERED), ESS))
-    joined = (select(Consortium.posting_id).join(ConsortiumMember).join(Organisation)
-              .where(ConsortiumMember.invitation_status == "accepted", ESS))
-    candidates = union(answered, joined).subquery()
-    return (select(func.count()).select_from(candidates)
-            .join(Posting, Posting.id == candidates.c.posting_id).where(TENDER))
+def _ess_candidate(tender_id) -> ColumnElement[bool]:
+    """An ESS structure accepted the tender's match, or joined a groupement on it (read from
+    `ix_matches_need_id_status`, which covers need, status and supplier)."""
+    answered = (select(Match.id).join(Organisation, Organisation.id == Match.organisation_id)
+                .where(Match.need_id == tender_id, Match.status.in_(ANSWERED), ESS))
+    joined = (select(ConsortiumMember.id).join(Consortium).join(Organisation)
+              .where(Consortium.posting_id == tender_id,
+                     ConsortiumMember.invitation_status == "accepted", ESS))
+    return or_(exists(answered), exists(joined))
 
 
 def procurement_counts(session: Session) -> dict[str, int]:
     """Published tenders, those with ESS candidates, awarded, won by ESS, hours, reserved:
-    each count driven by the smaller table (matches, groupements, awards), in one round trip."""
-    tenders = select(func.count(), func.coalesce(func.sum(Posting.insertion_hours), 0),
+    tenders read from their covering index, awards counted from the (smaller) awards table."""
+    tenders = select(func.count(), _count_if(_ess_candidate(Posting.id)),
+                     func.coalesce(func.sum(Posting.insertion_hours), 0),
                      _count_if(Posting.reserved != "none")).where(TENDER)
     ess_winners = select(Award.posting_id).join(Organisation).where(ESS)
-    counts = session.execute(select(
-        _ess_candidate_ids().scalar_subquery(),
+    awarded, won = session.execute(select(
         _tenders_among(Award.posting_id).scalar_subquery(),
         _tenders_among(ess_winners.subquery().c.posting_id).scalar_subquery())).one()
-    total, hours, reserved = session.execute(tenders).one()
-    values = (total, *counts, hours, reserved)
+    total, candidates, hours, reserved = session.execute(tenders).one()
+    values = (total, candidates, awarded, won, hours, reserved)
     keys = ("tenders", "with_ess_candidates", "awarded", "won_by_ess", "insertion_hours",
             "reserved")
     return {key: int(value or 0) for key, value in zip(keys, values, strict=True)}

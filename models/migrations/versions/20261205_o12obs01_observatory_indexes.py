@@ -22,14 +22,19 @@ def upgrade() -> None:
     op.create_index('ix_postings_observatory', 'postings',
                     ['status', 'direction', 'type', 'commune_insee', 'insertion_hours',
                      'reserved'])
+    # Per-filière counts scan the links in filière order (no sort for the GROUP BY).
+    op.create_index('ix_posting_filieres_filiere_id', 'posting_filieres',
+                    ['filiere_id', 'posting_id'])
     # The monthly timeline of needs and offers.
     op.create_index('ix_postings_direction_published_at', 'postings',
                     ['direction', 'published_at'])
-    # Matches per need with their status (observatory, « candidature ESS »).
-    op.create_index('ix_matches_need_id_status', 'matches', ['need_id', 'status'])
+    # Matches per need with their status and supplier (observatory, « candidature ESS »).
+    op.create_index('ix_matches_need_id_status', 'matches',
+                    ['need_id', 'status', 'organisation_id'])
 
 
 def downgrade() -> None:
     op.drop_index('ix_matches_need_id_status', table_name='matches')
     op.drop_index('ix_postings_direction_published_at', table_name='postings')
     op.drop_index('ix_postings_observatory', table_name='postings')
+    op.drop_index('ix_posting_filieres_filiere_id', table_name='posting_filieres')
