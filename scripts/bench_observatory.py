@@ -21,26 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
+import models as m  # noqa: E402
 from app.services import observatory  # noqa: E402
-from models import (  # noqa: E402
-    Award,
-    Commune,
-    Consortium,
-    ConsortiumMember,
-    Filiere,
-    LegalForm,
-    Match,
-    Organisation,
-    Posting,
-)
 from models.organisation import organisation_filieres  # noqa: E402
 from models.posting import posting_filieres  # noqa: E402
-from models.reference_data import load_reference_data  # noqa: E402
 from models.session import make_engine, make_session_factory  # noqa: E402
+from seed.database import initialise_database  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/essaim_bench_observatory.db"
 START = datetime(2023, 1, 1, tzinfo=UTC)
@@ -55,14 +43,9 @@ def reset(url: str):
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    config = Config(str(ROOT / "alembic.ini"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     with make_session_factory(engine)() as session:
-        load_reference_data(session)
+        initialise_database(engine, session)
     return engine
 
 
@@ -76,9 +59,9 @@ def _bulk(connection, table, rows: list[dict]) -> None:
 
 
 def _references(connection):
-    filieres = list(connection.scalars(select(Filiere.id)))
-    communes = list(connection.scalars(select(Commune.insee).where(Commune.in_metropole)))
-    forms = list(connection.scalars(select(LegalForm.code)))
+    filieres = list(connection.scalars(select(m.Filiere.id)))
+    communes = list(connection.scalars(select(m.Commune.insee).where(m.Commune.in_metropole)))
+    forms = list(connection.scalars(select(m.LegalForm.code)))
     return filieres, communes, forms
 
 
@@ -89,7 +72,7 @@ def fill(engine, organisations: int, postings: int, seed: int = 7) -> dict[str, 
     with engine.begin() as connection:
         filieres, communes, forms = _references(connection)
         kinds = ["ess"] * 14 + ["public_buyer"] * 2 + ["company"] * 3 + ["network"]
-        _bulk(connection, Organisation.__table__, [
+        _bulk(connection, m.Organisation.__table__, [
             dict(id=i, kind=rng.choice(kinds), name=f"Organisation {i}", siret=f"{i:014d}",
                  legal_form_code=rng.choice(forms + [None]), commune_insee=rng.choice(communes),
                  sdg=[], alert_filieres=[], created_at=_when(rng), updated_at=_when(rng))
@@ -98,7 +81,7 @@ def fill(engine, organisations: int, postings: int, seed: int = 7) -> dict[str, 
             dict(organisation_id=i, filiere_id=f) for i in range(1, organisations + 1)
             for f in rng.sample(filieres, rng.choice((1, 1, 2)))])
         posting_rows = [_posting(rng, i, organisations, communes) for i in range(1, postings + 1)]
-        _bulk(connection, Posting.__table__, posting_rows)
+        _bulk(connection, m.Posting.__table__, posting_rows)
         _bulk(connection, posting_filieres, [
             dict(posting_id=i, filiere_id=f) for i in range(1, postings + 1)
             for f in rng.sample(filieres, rng.choice((1, 1, 2)))])
@@ -132,14 +115,14 @@ def _follow_ups(connection, rng, needs, tenders, organisations) -> dict[str, int
                     status=rng.choice(statuses), components={}, explanation="",
                     created_at=_when(rng), updated_at=_when(rng))
                for need in needs for org in rng.sample(range(1, organisations + 1), 3)]
-    _bulk(connection, Match.__table__, matches)
+    _bulk(connection, m.Match.__table__, matches)
     picked = rng.sample(tenders, min(len(tenders), 5000))
-    _bulk(connection, Consortium.__table__, [
+    _bulk(connection, m.Consortium.__table__, [
         dict(id=n, name=f"Groupement {n}", posting_id=row["id"], created_by_id=row[
             "organisation_id"], status=rng.choice(("forming", "complete", "submitted")),
              explanation="", created_at=_when(rng), updated_at=_when(rng))
         for n, row in enumerate(picked, start=1)])
-    _bulk(connection, ConsortiumMember.__table__, [
+    _bulk(connection, m.ConsortiumMember.__table__, [
         dict(consortium_id=n, organisation_id=org, role="co_contractor", lot_numbers=[],
              invitation_status=rng.choice(("invited", "accepted", "accepted")),
              created_at=_when(rng), updated_at=_when(rng))
@@ -150,7 +133,7 @@ def _follow_ups(connection, rng, needs, tenders, organisations) -> dict[str, int
                    notified_on=date(2023, 1, 1) + timedelta(days=rng.randrange(MONTHS * 30)),
                    source="bench", created_at=_when(rng), updated_at=_when(rng))
               for row in tenders]
-    _bulk(connection, Award.__table__, awards)
+    _bulk(connection, m.Award.__table__, awards)
     return {"matches": len(matches), "consortia": len(picked), "awards": len(awards)}
 
 

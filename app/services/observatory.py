@@ -126,14 +126,15 @@ def _directions() -> tuple:
     return (_count_if(Posting.direction == "need"), _count_if(Posting.direction == "offer"))
 
 
-def _posting_link(*columns) -> Select:
-    return (select(POSTING_LINK.filiere_id, *columns).select_from(Posting)
-            .join(posting_filieres, POSTING_LINK.posting_id == Posting.id)
+def _per_filiere(source, posting_id, *columns) -> Select:
+    """`columns` aggregated per filière of the posting `posting_id` of each `source` row."""
+    return (select(POSTING_LINK.filiere_id, *columns).select_from(source)
+            .join(posting_filieres, POSTING_LINK.posting_id == posting_id)
             .group_by(POSTING_LINK.filiere_id))
 
 
 def postings_by_filiere(session: Session) -> Figure:
-    aggregate = _posting_link(*_directions()).where(PUBLISHED)
+    aggregate = _per_filiere(Posting, Posting.id, *_directions()).where(PUBLISHED)
     return Figure("annonces-filiere", "Besoins et offres publiés par filière",
                   ("Filière", "Besoins", "Offres"), _by_filiere(session, aggregate))
 
@@ -147,38 +148,32 @@ def postings_by_commune(session: Session) -> Figure:
 
 
 def matches_by_filiere(session: Session) -> Figure:
-    aggregate = (select(POSTING_LINK.filiere_id, func.count(),
-                        _count_if(Match.status.in_(ANSWERED))).select_from(Match)
-                 .join(posting_filieres, POSTING_LINK.posting_id == Match.need_id)
-                 .group_by(POSTING_LINK.filiere_id))
+    aggregate = _per_filiere(Match, Match.need_id, func.count(),
+                             _count_if(Match.status.in_(ANSWERED)))
     return Figure("mises-en-relation-filiere", "Mises en relation par filière du besoin",
                   ("Filière", "Proposées", "Acceptées par le fournisseur"),
                   _by_filiere(session, aggregate))
 
 
 def consortia_by_filiere(session: Session) -> Figure:
-    aggregate = (select(POSTING_LINK.filiere_id, func.count(),
-                        _count_if(Consortium.status.in_(FORMED))).select_from(Consortium)
-                 .join(posting_filieres, POSTING_LINK.posting_id == Consortium.posting_id)
-                 .group_by(POSTING_LINK.filiere_id))
+    aggregate = _per_filiere(Consortium, Consortium.posting_id, func.count(),
+                             _count_if(Consortium.status.in_(FORMED)))
     return Figure("groupements-filiere", "Groupements par filière de l'appel d'offres",
                   ("Filière", "Groupements", "dont formés (complets ou déposés)"),
                   _by_filiere(session, aggregate))
 
 
 def awards_by_filiere(session: Session) -> Figure:
-    aggregate = (select(POSTING_LINK.filiere_id, func.count(), _count_if(ESS))
-                 .select_from(Award)
-                 .join(posting_filieres, POSTING_LINK.posting_id == Award.posting_id)
-                 .outerjoin(Organisation, Organisation.id == Award.organisation_id)
-                 .group_by(POSTING_LINK.filiere_id))
+    aggregate = (_per_filiere(Award, Award.posting_id, func.count(), _count_if(ESS))
+                 .outerjoin(Organisation, Organisation.id == Award.organisation_id))
     return Figure("attributions-filiere", "Marchés attribués par filière",
                   ("Filière", "Attributions", "dont à des structures de l'ESS"),
                   _by_filiere(session, aggregate))
 
 
 def insertion_by_filiere(session: Session) -> Figure:
-    aggregate = (_posting_link(func.count(), func.sum(Posting.insertion_hours))
+    aggregate = (_per_filiere(Posting, Posting.id, func.count(),
+                              func.sum(Posting.insertion_hours))
                  .where(PUBLISHED, Posting.insertion_hours > 0))
     return Figure("heures-insertion-filiere", "Heures d'insertion des clauses sociales",
                   ("Filière", "Annonces avec clause sociale", "Heures d'insertion"),
