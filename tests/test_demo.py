@@ -259,3 +259,18 @@ def test_a_second_run_changes_nothing(loaded):
     assert second.skipped["postings"] == first.created["postings"]
     db.expire_all()
     assert snapshot(db) == before
+
+
+def test_awarded_tenders_have_an_ess_winner_of_their_filiere(loaded):
+    db, summary = loaded
+    from models import Award
+    from seed.demo.awards import awarded_tenders
+
+    tenders = awarded_tenders(db)
+    awards = {award.posting_id: award for award in all_of(db, Award)}
+    assert tenders and summary.created["awards"] == len(awards) == len(tenders)
+    for tender in tenders:
+        winner = awards[tender.id].organisation
+        assert winner.kind == "ess" and awards[tender.id].winner_siret == winner.siret
+        assert {f.id for f in winner.filieres} & {f.id for f in tender.filieres}
+    assert len({award.organisation_id for award in awards.values()}) > 1

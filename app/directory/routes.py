@@ -5,6 +5,7 @@ from app.directory.forms import OrganisationFilterForm
 from app.extensions import db
 from app.htmx import render_filtered
 from app.services.directory import get_organisation, reference_choices, search_organisations
+from app.services.impact import impact_of
 from app.services.postings import published_postings_of
 from app.services.references import references_for
 
@@ -23,4 +24,5 @@ def show(id: int):
     organisation = get_organisation(db.session, id)
     postings = published_postings_of(db.session, organisation.id)
     return render_template("directory/show.html", organisation=organisation, postings=postings,
-                           references=references_for(db.session, organisation))
+                           references=references_for(db.session, organisation),
+                           impact=impact_of(db.session, organisation))
