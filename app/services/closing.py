@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.events import posting_saved
-from app.services.follow_up import record, states_by_organisation
+from app.services.follow_up import applied_consortia, record, states_by_organisation
 from app.services.notify import notify
 from models import Award, Consortium, Match, Notification, Organisation, Posting, User
 from models import ValidationError
@@ -65,13 +65,6 @@ def candidates_of(session: Session, posting: Posting) -> Candidates:
                       applied_consortia(session, posting))
 
 
-def applied_consortia(session: Session, posting: Posting) -> list[Consortium]:
-    """Groupements that submitted a bid for this need (what the buyer sees from its page)."""
-    return list(session.scalars(select(Consortium).where(
-        Consortium.posting_id == posting.id, Consortium.status == "submitted")
-        .order_by(Consortium.id)))
-
-
 def _check(outcome: Outcome, candidates: Candidates, posting: Posting, today: date) -> None:
     if outcome.reason not in CLOSE_REASONS:
         raise ValidationError("Choisissez un motif : attribuée ou annulée.", "reason")
@@ -80,11 +73,8 @@ def _check(outcome: Outcome, candidates: Candidates, posting: Posting, today: da
     if outcome.reason == "cancelled" and (outcome.has_winner or outcome.amount is not None):
         raise ValidationError("Une annonce annulée n'a ni titulaire ni montant : décochez les "
                               "titulaires ou choisissez « Attribuée ».", "reason")
-    if outcome.reason != "awarded":
-        return
-    if posting.direction != "need":
-        raise ValidationError("Seul un besoin peut être attribué : choisissez « Annulée ».",
-                              "reason")
+    if outcome.reason != "awarded" or posting.direction != "need":
+        return  # an offer taken up closes as « attribuée » without a titulaire
     if not outcome.has_winner:
         raise ValidationError("Indiquez le ou les titulaires : un fournisseur suggéré, un "
                               "groupement candidat ou un SIRET.", "organisation_ids")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import FollowUpEvent, Match, Posting, User
+from models import Consortium, FollowUpEvent, Match, Posting, User
 
 # The step a Match shows once this event is recorded (None: the cached status does not move).
 MATCH_STATUS_AFTER = {
@@ -64,6 +64,14 @@ def _update_cache(match: Match, kind: str) -> None:
     status = MATCH_STATUS_AFTER.get(kind)
     if status and not (kind == "viewed" and match.status != "proposed"):
         match.status = status
+
+
+def dismissed_matches(session: Session, posting: Posting) -> list[Match]:
+    """The suggestions the buyer set aside (shown folded, each with « Rétablir »)."""
+    return list(session.scalars(
+        select(Match).where(Match.need_id == posting.id, Match.dismissed.is_(True))
+        .options(selectinload(Match.organisation), selectinload(Match.offer))
+        .order_by(Match.score.desc(), Match.id)))
 
 
 # -- reading the history --------------------------------------------------------------------
@@ -180,3 +188,24 @@ def _naive(moment: datetime) -> datetime:
     """SQLite gives naive UTC datetimes, PostgreSQL aware ones: compare them in naive UTC."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
+
+
+def applied_consortia(session: Session, posting: Posting) -> list[Consortium]:
+    """Groupements that submitted a bid for this need (what the buyer sees from its page)."""
+    return list(session.scalars(select(Consortium).where(
+        Consortium.posting_id == posting.id, Consortium.status == "submitted")
+        .order_by(Consortium.id)))
+
+
+@dataclass
+class TenderFollowUp:
+    """What the buyer sees on its need's page, open or closed."""
+
+    timeline: list[TimelineEntry]
+    consortia: list[Consortium]
+    counts: Counts
+
+
+def tender_follow_up(session: Session, posting: Posting) -> TenderFollowUp:
+    return TenderFollowUp(timeline(session, posting), applied_consortia(session, posting),
+                          counts_by_need(session, [posting.id])[posting.id])

@@ -4,7 +4,7 @@ contacts by writing a message: `messaging` records it once sent); the supplier s
 
 from sqlalchemy.orm import Session
 
-from app.services.follow_up import record
+from app.services.follow_up import match_for, record
 from app.services.notify import notify
 from models import Match, NotAllowed, Organisation, User, ValidationError
 
@@ -51,8 +51,6 @@ def record_viewed(session: Session, need_id: int, organisation_ids: set[int],
                   user: User | None) -> int:
     """The supplier opened a need it was suggested for (a POST sent by the page, once per
     organisation); returns how many organisations it was recorded for."""
-    from app.services.follow_up import match_for
-
     recorded = 0
     for organisation_id in organisation_ids:
         if match_for(session, need_id, organisation_id) is not None and record(

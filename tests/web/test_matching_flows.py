@@ -61,14 +61,20 @@ def test_reserved_tender_proposes_only_eligible_explained_suppliers(client, auth
     assert "<html" in full and "Trocantons Rezé" in full
 
 
-def test_dismissed_supplier_never_comes_back(client, auth, db, territory):
+def test_dismissed_supplier_is_folded_away_until_restored(client, auth, db, territory):
     orgs, tender = territory
     login(auth, "buyer")
     client.get(f"/suggestions/besoin/{tender.id}")
     match = _match_of(db, tender, orgs["siae_reuse"])
-    assert client.post(f"/suggestions/{match.id}/dismiss").status_code == 302
+    swapped = client.post(f"/suggestions/{match.id}/dismiss", headers={"HX-Request": "true"})
+    assert "Suggestion écartée" in swapped.get_data(as_text=True)  # the screen changes
+    assert "Rétablir" in swapped.get_data(as_text=True)
     page = client.get(f"/suggestions/besoin/{tender.id}").get_data(as_text=True)
-    assert "Trocantons Rezé" not in page
+    visible, folded = page.split("Suggestions écartées")
+    assert "Trocantons Rezé" not in visible and "Trocantons Rezé" in folded
+    assert client.post(f"/suggestions/{match.id}/restore").status_code == 302  # undo
+    page = client.get(f"/suggestions/besoin/{tender.id}").get_data(as_text=True)
+    assert "Suggestions écartées" not in page and "Trocantons Rezé" in page
 
 
 def test_supplier_says_interested_and_buyer_sees_it(client, auth, db, territory):
