@@ -20,8 +20,8 @@ from models import (
     ConsortiumMember,
     FollowUpEvent,
     Match,
-    Notification,
     NotAllowed,
+    Notification,
     OutboxEvent,
     ReminderSent,
     SuggestionFeedback,
@@ -40,7 +40,7 @@ def tender(db):
                            deadline=TODAY + timedelta(days=30))
     suppliers = [make_organisation(db, name) for name in ("Trocantons", "Ressourcerie",
                                                            "Coursiers")]
-    for score, supplier in zip((0.9, 0.8, 0.7), suppliers):
+    for score, supplier in zip((0.9, 0.8, 0.7), suppliers, strict=True):
         db.add(Match(need_id=posting.id, organisation_id=supplier.id, score=score))
     db.commit()
     user = User(email="acheteur@example.org", password_hash="x", name="Alice")

@@ -7,6 +7,7 @@ from app.labels import FEEDBACK_REASONS
 from app.organisations.formkit import FrenchForm, optional, required
 from app.services.feedback import MAX_COMMENT, Answer
 
+
 class FeedbackForm(FrenchForm):
     useful = RadioField("Cette suggestion vous a-t-elle été utile ?", validators=[required()],
                         choices=[("oui", "Oui"), ("non", "Non")])

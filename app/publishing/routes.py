@@ -10,8 +10,8 @@ from app.extensions import db
 from app.organisations.formkit import submit
 from app.publishing import bp
 from app.publishing.forms import CloseForm, PostingForm
-from app.services.directory import reference_choices
 from app.services.closing import candidates_of, close_with_outcome
+from app.services.directory import reference_choices
 from app.services.publishing import (
     PostingData,
     postings_of,

@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session
 from app.services.events import posting_saved
 from app.services.follow_up import applied_consortia, record, states_by_organisation
 from app.services.notify import notify
-from models import Award, Consortium, Match, Notification, Organisation, Posting, User
-from models import ValidationError
+from models import (
+    Award,
+    Consortium,
+    Match,
+    Notification,
+    Organisation,
+    Posting,
+    User,
+    ValidationError,
+)
 from models.change_log import emit
 from models.validators import normalise_siret, siret_error
 
@@ -73,8 +81,11 @@ def _check(outcome: Outcome, candidates: Candidates, posting: Posting, today: da
     if outcome.reason == "cancelled" and (outcome.has_winner or outcome.amount is not None):
         raise ValidationError("Une annonce annulée n'a ni titulaire ni montant : décochez les "
                               "titulaires ou choisissez « Attribuée ».", "reason")
-    if outcome.reason != "awarded" or posting.direction != "need":
-        return  # an offer taken up closes as « attribuée » without a titulaire
+    if outcome.reason == "awarded" and posting.direction == "need":
+        _check_winners(outcome, candidates, today)  # an offer taken up closes without one
+
+
+def _check_winners(outcome: Outcome, candidates: Candidates, today: date) -> None:
     if not outcome.has_winner:
         raise ValidationError("Indiquez le ou les titulaires : un fournisseur suggéré, un "
                               "groupement candidat ou un SIRET.", "organisation_ids")

@@ -13,7 +13,7 @@ from models import (
     SuggestionFeedback,
 )
 from tests.factories import new_siret, text
-from tests.web.test_matching_flows import login, territory  # noqa: F401 (fixture)
+from tests.web.test_matching_flows import login
 
 
 def match_of(db, tender, organisation) -> Match:
