@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Consortium, FollowUpEvent, Match, Posting, User
@@ -133,14 +133,14 @@ class Counts:
 def counts_by_need(session: Session, need_ids: list[int]) -> dict[int, Counts]:
     """Per need, how many candidates reached each step (dismissed ones excepted)."""
     states: dict[tuple[int, int], CandidateState] = defaultdict(CandidateState)
-    applied: dict[int, set[int]] = defaultdict(set)
     for event in events_of(session, need_ids):
-        if event.consortium_id is not None:
-            if event.kind == "applied":
-                applied[event.need_id].add(event.consortium_id)
-            continue
-        states[(event.need_id, event.organisation_id)].apply(event.kind)
-    counts = {need_id: Counts(applied=len(applied[need_id])) for need_id in need_ids}
+        if event.organisation_id is not None:
+            states[(event.need_id, event.organisation_id)].apply(event.kind)
+    applied = dict(session.execute(  # groupements: the bids as they stand
+        select(Consortium.posting_id, func.count(Consortium.id))
+        .where(Consortium.posting_id.in_(need_ids), Consortium.status == "submitted")
+        .group_by(Consortium.posting_id)).all()) if need_ids else {}
+    counts = {need_id: Counts(applied=applied.get(need_id, 0)) for need_id in need_ids}
     for (need_id, _org), state in states.items():
         if state.dismissed:
             continue
