@@ -259,3 +259,15 @@ def test_a_second_run_changes_nothing(loaded):
     assert second.skipped["postings"] == first.created["postings"]
     db.expire_all()
     assert snapshot(db) == before
+
+
+def test_the_demo_shows_a_closed_tender_with_its_award_and_a_follow_up(loaded):
+    from models import Award, FollowUpEvent, Organisation
+
+    db, summary = loaded
+    award = db.scalar(select(Award).where(Award.source == "essaim"))
+    assert award is not None and award.posting.close_reason == "awarded"
+    winner = db.scalar(select(Organisation).where(Organisation.id == award.organisation_id))
+    assert winner.name and award.posting.organisation.kind == "public_buyer"
+    kinds = set(db.scalars(select(FollowUpEvent.kind)))
+    assert {"interested", "retained"} <= kinds
