@@ -96,6 +96,7 @@ def test_closing_with_a_winner_shows_the_award_and_keeps_the_history(client, aut
     suggestions = text(client.get(f"/suggestions/besoin/{tender.id}"))
     assert "Trocantons Rezé" in suggestions and "Présélectionner" not in suggestions
     assert db.get(Consortium, groupement.id).outcome == "not_retained"
+    assert "Non retenu" in text(client.get(f"/groupements/{groupement.id}"))  # its status
     told = set(db.scalars(select(Notification.organisation_id).where(
         Notification.kind == "outcome")))
     assert orgs["asso_reuse"].id in told  # the groupement's member heard the outcome
