@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.follow_up import Counts, counts_by_need, states_by_organisation
+from app.services.follow_up import Counts, counts_by_need, states_by_need
 from app.services.matching import opportunities_for
 from models import Match, Organisation, Posting
 
@@ -31,14 +31,18 @@ def needs_summary(session: Session, organisation: Organisation) -> list[NeedSumm
     postings = list(session.scalars(select(Posting).where(
         Posting.organisation_id == organisation.id, Posting.direction == "need",
         Posting.status != "closed").order_by(Posting.created_at.desc())))
-    counts = counts_by_need(session, [p.id for p in postings])
+    states = states_by_need(session, [p.id for p in postings])
+    counts = counts_by_need(session, [p.id for p in postings], states)
+    interested = {need_id: [i for i, s in by_org.items()
+                            if s.answer == "interested" and not s.dismissed]
+                  for need_id, by_org in states.items()}
+    names = {o.id: o for o in session.scalars(select(Organisation).where(
+        Organisation.id.in_({i for ids in interested.values() for i in ids})))}
     summaries = []
     for posting in postings:
-        states = states_by_organisation(session, posting.id)
-        interested = [i for i, s in states.items() if s.answer == "interested" and not s.dismissed]
-        names = list(session.scalars(select(Organisation).where(
-            Organisation.id.in_(interested)).order_by(Organisation.name)))
-        summaries.append(NeedSummary(posting, names, counts[posting.id]))
+        summaries.append(NeedSummary(
+            posting, sorted((names[i] for i in interested[posting.id]), key=lambda o: o.name),
+            counts[posting.id]))
     return summaries
 
 

@@ -6,7 +6,6 @@ Every step appends a `FollowUpEvent`; nothing is overwritten. `Match.status` (la
 never brings back a dismissed suggestion) read one column.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -105,20 +104,23 @@ class CandidateState:
         return self.shortlisted or self.contacted or self.replied or self.answer == "interested"
 
 
-def events_of(session: Session, need_ids: list[int]) -> list[FollowUpEvent]:
+def states_by_need(session: Session, need_ids: list[int]
+                   ) -> dict[int, dict[int, CandidateState]]:
+    """Each supplier's state per need, from the history (one query, columns only)."""
+    states: dict[int, dict[int, CandidateState]] = {need_id: {} for need_id in need_ids}
     if not need_ids:
-        return []
-    return list(session.scalars(select(FollowUpEvent).where(
-        FollowUpEvent.need_id.in_(need_ids)).order_by(FollowUpEvent.created_at,
-                                                       FollowUpEvent.id)))
+        return states
+    rows = session.execute(select(FollowUpEvent.need_id, FollowUpEvent.organisation_id,
+                                  FollowUpEvent.kind).where(
+        FollowUpEvent.need_id.in_(need_ids), FollowUpEvent.organisation_id.is_not(None))
+        .order_by(FollowUpEvent.created_at, FollowUpEvent.id))
+    for need_id, organisation_id, kind in rows:
+        states[need_id].setdefault(organisation_id, CandidateState()).apply(kind)
+    return states
 
 
 def states_by_organisation(session: Session, need_id: int) -> dict[int, CandidateState]:
-    states: dict[int, CandidateState] = defaultdict(CandidateState)
-    for event in events_of(session, [need_id]):
-        if event.organisation_id is not None:
-            states[event.organisation_id].apply(event.kind)
-    return dict(states)
+    return states_by_need(session, [need_id])[need_id]
 
 
 @dataclass
@@ -130,25 +132,24 @@ class Counts:
     applied: int = 0  # groupements
 
 
-def counts_by_need(session: Session, need_ids: list[int]) -> dict[int, Counts]:
+def counts_by_need(session: Session, need_ids: list[int],
+                   states: dict[int, dict[int, CandidateState]] | None = None
+                   ) -> dict[int, Counts]:
     """Per need, how many candidates reached each step (dismissed ones excepted)."""
-    states: dict[tuple[int, int], CandidateState] = defaultdict(CandidateState)
-    for event in events_of(session, need_ids):
-        if event.organisation_id is not None:
-            states[(event.need_id, event.organisation_id)].apply(event.kind)
+    states = states if states is not None else states_by_need(session, need_ids)
     applied = dict(session.execute(  # groupements: the bids as they stand
         select(Consortium.posting_id, func.count(Consortium.id))
         .where(Consortium.posting_id.in_(need_ids), Consortium.status == "submitted")
         .group_by(Consortium.posting_id)).all()) if need_ids else {}
     counts = {need_id: Counts(applied=applied.get(need_id, 0)) for need_id in need_ids}
-    for (need_id, _org), state in states.items():
-        if state.dismissed:
-            continue
+    for need_id, by_organisation in states.items():
         tally = counts[need_id]
-        tally.interested += state.answer == "interested"
-        tally.shortlisted += state.shortlisted
-        tally.contacted += state.contacted
-        tally.replied += state.replied
+        for state in by_organisation.values():
+            if not state.dismissed:
+                tally.interested += state.answer == "interested"
+                tally.shortlisted += state.shortlisted
+                tally.contacted += state.contacted
+                tally.replied += state.replied
     return counts
 
 

@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.follow_up import counts_by_need, events_of, states_by_organisation
+from app.services.follow_up import counts_by_need, states_by_organisation
 from app.services.notify import notify
 from app.services.races import added_once
-from models import Consortium, Organisation, Posting, ReminderSent
+from models import Consortium, FollowUpEvent, Organisation, Posting, ReminderSent
 from models.follow_up import BUYER_KINDS
 
 BUYER_DAYS = (7, 14, 21)
@@ -50,7 +50,9 @@ def _once(session: Session, posting: Posting, organisation: Organisation, kind: 
 
 
 def buyer_moved(session: Session, posting: Posting) -> bool:
-    return any(event.kind in BUYER_KINDS for event in events_of(session, [posting.id]))
+    return session.scalar(select(FollowUpEvent.id).where(
+        FollowUpEvent.need_id == posting.id, FollowUpEvent.kind.in_(BUYER_KINDS))
+        .limit(1)) is not None
 
 
 def _buyer_reminder(session: Session, posting: Posting, today: date) -> int:
