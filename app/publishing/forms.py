@@ -16,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange
 
-from app.labels import CLOSE_REASONS, DIRECTIONS, POSTING_TYPES, RESERVED
+from app.labels import CLOSE_REASONS as CLOSE_REASON_LABELS
+from app.labels import DIRECTIONS, POSTING_TYPES, RESERVED
 from app.organisations.formkit import (
     EuroField,
     FrenchForm,
@@ -25,9 +26,9 @@ from app.organisations.formkit import (
     optional,
     required,
 )
-from app.services.closing import Candidates, Outcome
+from app.services.closing import CLOSE_REASONS, Candidates, Outcome
 from app.services.directory import ReferenceChoices
-from app.services.publishing import USER_CLOSE_REASONS, LotData, PostingData
+from app.services.publishing import LotData, PostingData
 
 MAX_LOTS = 30
 MAX_AMOUNT = 10**11  # Numeric(14, 2) holds up to 10^12
@@ -106,7 +107,7 @@ class CloseForm(FrenchForm):
     """Close a posting; for an awarded need, name the titulaire(s), the amount and the date."""
 
     reason = RadioField("Motif de clôture", validators=[required()], choices=[
-        (reason, CLOSE_REASONS[reason]) for reason in USER_CLOSE_REASONS])
+        (reason, CLOSE_REASON_LABELS[reason]) for reason in CLOSE_REASONS])
     organisation_ids = MultiCheckboxField("Titulaire(s) parmi les fournisseurs candidats",
                                           coerce=int)
     consortium_ids = MultiCheckboxField("Groupement(s) retenu(s)", coerce=int)

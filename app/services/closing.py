@@ -33,7 +33,7 @@ from models.validators import normalise_siret, siret_error
 
 NEED_CLOSED = "need_closed"
 ESSAIM_SOURCE = "essaim"
-CLOSE_REASONS = ("awarded", "cancelled")
+CLOSE_REASONS = ("awarded", "cancelled")  # « expired » is set by the expiry job only
 
 
 @dataclass
@@ -211,8 +211,7 @@ def _outcome_messages(session: Session, posting: Posting):
         text = verdict.get(state.outcome or "not_retained")
         yield organisation, (f"« {title} » ({buyer}) est close : {text}." if text
                              else f"« {title} » ({buyer}) a été annulée.")
-    for consortium in session.scalars(select(Consortium).where(
-            Consortium.posting_id == posting.id)):
+    for consortium in applied_consortia(session, posting):
         text = verdict.get(consortium.outcome or "not_retained")
         for member in consortium.members:
             if member.invitation_status == "accepted":

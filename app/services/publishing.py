@@ -18,7 +18,6 @@ from app.services.organisations import get_commune
 from models import CpvCode, Filiere, Lever, Lot, Organisation, Posting, ValidationError
 
 CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
-USER_CLOSE_REASONS = ("awarded", "cancelled")  # « expired » is set by the expiry job only
 SCALARS = ("direction", "type", "title", "description", "max_km", "budget_min", "budget_max",
            "deadline", "reserved", "insertion_hours")
 
