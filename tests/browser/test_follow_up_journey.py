@@ -105,6 +105,7 @@ def buyer_follows_up(buyer: Page, posting_id: int, shoot) -> None:
     other_name = other.locator("h3 > a").inner_text()
     other.get_by_role("button", name="Écarter").click()
     expect(card_of(buyer, other_name)).to_contain_text("Suggestion écartée")
+    expect(card_of(buyer, other_name)).to_be_focused()  # focus stays on the swapped card
     card_of(buyer, other_name).get_by_role("button", name="Rétablir").click()
     expect(card_of(buyer, other_name)).not_to_contain_text("Suggestion écartée")
     buyer.reload()
