@@ -6,6 +6,7 @@ from models.base import Base
 from models.change_log import OutboxEvent, ProfileChange, StoredVector
 from models.consortium import Consortium, ConsortiumMember
 from models.errors import DomainError, NotAllowed, ValidationError
+from models.follow_up import FollowUpEvent, ReminderSent, SuggestionFeedback
 from models.match import Match
 from models.message import Message, Thread
 from models.notification import Notification
@@ -19,5 +20,5 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector", "ApiToken",
+    "StoredVector", "ApiToken", "FollowUpEvent", "ReminderSent", "SuggestionFeedback",
 ]

@@ -16,7 +16,9 @@ from models.base import Base, TimestampMixin, ValidationError
 from models.organisation import Organisation
 from models.posting import Posting
 
-MATCH_STATUSES = ("proposed", "seen", "shortlisted", "interested", "declined", "contacted")
+# The latest step, a cache of the follow-up history (models/follow_up.py) for lists and filters.
+MATCH_STATUSES = ("proposed", "seen", "shortlisted", "interested", "declined", "contacted",
+                  "replied", "retained", "not_retained")
 
 
 class Match(TimestampMixin, Base):

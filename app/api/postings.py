@@ -15,12 +15,12 @@ from app.api.matches import MatchPage, match_page
 from app.api.pagination import envelope
 from app.api.schemas import CloseIn, PageArgs, PostingArgs, PostingIn, PostingOut, PostingPage
 from app.extensions import db
+from app.services.closing import Outcome, close_with_outcome
 from app.services.matching import visible_matches
 from app.services.postings import PostingFilters, get_posting, search_postings
 from app.services.publishing import (
     LotData,
     PostingData,
-    close_posting,
     publish_posting,
     save_posting,
 )
@@ -133,9 +133,9 @@ def publish(posting_id: int):
 @blp.arguments(CloseIn)
 @blp.response(200, PostingOut)
 def close(body, posting_id: int):
-    """Close an own published posting as awarded or cancelled"""
+    """Close an own published posting as awarded (with its winners) or cancelled"""
     posting = own_posting(posting_id, for_update=True)
-    close_posting(db.session, posting, body["reason"])
+    close_with_outcome(db.session, posting, Outcome(**body))
     return posting
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.services.publishing import USER_CLOSE_REASONS
+from app.services.closing import CLOSE_REASONS
 from models.api_token import API_SCOPES
 from models.organisation import ORGANISATION_KINDS
 from models.posting import DIRECTIONS, POSTING_TYPES, RESERVED_MARKETS
@@ -132,7 +132,16 @@ class PostingIn(ma.Schema):
 
 
 class CloseIn(ma.Schema):
-    reason = Text(required=True, validate=one_of(USER_CLOSE_REASONS))
+    """An awarded need names its winners: suggested suppliers, groupements or a SIRET."""
+
+    reason = Text(required=True, validate=one_of(CLOSE_REASONS))
+    organisation_ids = fields.List(fields.Integer(), load_default=list, validate=length(30))
+    consortium_ids = fields.List(fields.Integer(), load_default=list, validate=length(30))
+    outside_siret = Text(load_default="", validate=length(20))
+    outside_name = Text(load_default="", validate=length(200))
+    amount = fields.Decimal(allow_none=True, load_default=None, as_string=True,
+                            validate=validate.Range(min=0, max=10**12))
+    awarded_on = fields.Date(allow_none=True, load_default=None)
 
 
 # -- answers -----------------------------------------------------------------------------------

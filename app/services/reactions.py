@@ -15,6 +15,7 @@ from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
 from app.services import account_mail, notify
 from app.services.alerts import alert_fitting_organisations
+from app.services.closing import NEED_CLOSED, tell_outcome
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
 from app.services.matching import refresh_all_open_needs, refresh_matches
 from app.services.matching_profiles import parse_key
@@ -87,7 +88,13 @@ def digest_email(session: Session, ctx: JobContext, event: OutboxEvent, **payloa
     notify.email_digest(session, ctx.mailer, **payload)
 
 
+def need_closed(session: Session, ctx: JobContext, event: OutboxEvent, posting_id: int) -> None:
+    """Tell candidates and groupement members the outcome (skips those already told)."""
+    tell_outcome(session, posting_id)
+
+
 REACTIONS = {
+    NEED_CLOSED: need_closed,
     NEED_PUBLISHED: need_published,
     NEED_CHANGED: need_changed,
     PROFILES_CHANGED: profiles_changed,

@@ -13,6 +13,7 @@ from seed.demo.fixed_orgs import featured, networks, public_buyers
 from seed.demo.generated_orgs import generated
 from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
 from seed.demo.networks import network_members
+from seed.demo.outcomes import save_outcomes
 from seed.demo.persist import save_network_members, save_organisations, save_postings
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
@@ -64,6 +65,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         by_key, orgs = save_organisations(session, specs.organisations)
         members = save_network_members(session, specs.networks, by_key)
         postings, lots = save_postings(session, specs.postings, by_key)
+        events, planned_events = save_outcomes(session, by_key)
         planned_awards, awards = save_awards(session)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
@@ -76,6 +78,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "awards": awards,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
+        "follow_up_events": events,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -84,6 +87,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "awards": planned_awards,
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
+        "follow_up_events": planned_events,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import ApiToken, Posting
+from models import ApiToken, Award, Posting
 from tests.api.conftest import bearer, posting_body
 from tests.factories import PASSWORD, make_membership, make_organisation
 
@@ -40,10 +40,16 @@ def test_token_edits_publishes_and_closes_its_own_postings(client, pair, issue, 
                         headers=headers)
     assert edited.status_code == 200 and edited.json["budget_max"] == 4500.5
     assert client.post(f"{url}/publish", headers=headers).json["status"] == "published"
-    closed = client.post(f"{url}/close", json={"reason": "awarded"}, headers=headers)
+    unnamed = client.post(f"{url}/close", json={"reason": "awarded"}, headers=headers)
+    assert unnamed.status_code == 422 and "titulaire" in unnamed.json["message"]
+    closed = client.post(f"{url}/close", headers=headers, json={
+        "reason": "awarded", "outside_siret": "732 829 320 00074",
+        "outside_name": "Traiteur du Sillon", "amount": "4200.00"})
     assert closed.json["status"] == "closed" and closed.json["close_reason"] == "awarded"
     stored = db.scalar(select(Posting).where(Posting.id == posting["id"]))
     assert (stored.title, stored.status) == ("Traiteur bio", "closed")
+    award = db.scalar(select(Award).where(Award.posting_id == stored.id))
+    assert (award.winner_siret, award.winner_name) == ("73282932000074", "Traiteur du Sillon")
 
 
 def test_revoked_token_is_refused(client, pair, issue, db):

@@ -71,6 +71,9 @@ MATRIX = {
     "consortia.proposals": ("GET", "/groupements/proposer/{posting}", SIGNED_IN),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
+    "matches.viewed": ("POST", "/suggestions/besoin/{posting}/vu", SIGNED_IN),
+    "matches.feedback": ("POST", "/suggestions/{match}/avis",  # A's need, B suggested
+                         dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=DENIED)),
     "matches.act": ("POST", "/suggestions/{match}/dismiss", A_ONLY),
     "consortia.invite": ("POST", "/groupements/{consortium}/inviter", A_OR_ANIMATOR),
     "consortia.set_member": ("POST", "/groupements/{consortium}/membres/{member}",
@@ -112,7 +115,8 @@ POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting a
                "consortia.form_proposal": {"organisation_id": "{org}"},
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
                "organisations.create_api_token": {"name": "Outil", "scopes": "read"},
-               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"}}
+               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
+               "matches.feedback": {"useful": "oui", "reason": "relevant"}}
 
 
 def outcome(response) -> str | int:

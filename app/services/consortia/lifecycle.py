@@ -15,6 +15,7 @@ from app.services.consortia.formation import (
     require_manager,
 )
 from app.services.consortia.proposals import MEMBER_KINDS
+from app.services.follow_up import record
 from app.services.notify import notify
 from app.services.races import added_once
 from app.services.viewer import Viewer
@@ -172,6 +173,7 @@ def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
     if posting is None or not posting.is_open:
         raise ValidationError("Ce besoin n'accepte plus de candidatures.", "status")
     consortium.status = "submitted"
+    record(session, posting.id, "applied", consortium_id=consortium.id)
     notify(session, posting.organisation, "consortium_submitted",
            f"Le groupement « {consortium.name} » a candidaté à « {posting.title} ».",
            consortium_url(consortium))
