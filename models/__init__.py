@@ -10,6 +10,7 @@ from models.message import Message, Thread
 from models.notification import Notification
 from models.organisation import NetworkMember, Organisation
 from models.posting import Lot, Posting
+from models.purchase_plan import PurchasePlan
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 from models.user import Membership, User
 
@@ -18,5 +19,5 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector",
+    "StoredVector", "PurchasePlan",
 ]
