@@ -35,7 +35,7 @@ from models.change_log import emit
 PLAN_UPLOADED = "purchase_plan_uploaded"
 BUYER_KINDS = frozenset({"public_buyer"})
 PER_LINE_K = 40  # suggestions read per line and per reservation before the filters below
-SUITABLE_FIT = 0.35  # the groupement builder's threshold to cover a lot (ConsortiumOptions)
+SUITABLE_FIT = 0.45  # between the builder's cover threshold (0.35) and « weak fit » (0.5)
 LOCAL_KM = 40.0  # or anywhere in the metropole
 SUPPLIERS_KEPT = 8  # listed per line (all are counted)
 RESERVED_MIN = 3  # eligible local suppliers for a reserved market to draw real competition
