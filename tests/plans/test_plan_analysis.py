@@ -12,7 +12,13 @@ from app.services import cpv_suggestions
 from app.services.purchase_plan import CLAUSE_MIN_AMOUNT, RESERVED_MIN, feasibility
 from matching.cpv import CpvSuggester
 from models import Organisation, PurchasePlan
-from tests.factories import PASSWORD, build_territory, email_of, make_organisation
+from tests.factories import (
+    PASSWORD,
+    build_territory,
+    email_of,
+    make_membership,
+    make_organisation,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plan_achats_exemple.csv"
@@ -170,11 +176,8 @@ def test_only_buyers_upload_and_only_the_owner_reads(client, auth, db, territory
     upload(client, HAND_PLAN.encode())
     plan = analysed_plan(db)
     auth.logout()
-    other = Organisation(name="Ville de Bouguenais", kind="public_buyer", siret="21440020700014",
-                         commune_insee="44020")
-    db.add(other)
-    db.commit()
-    from tests.factories import make_membership
+    other = make_organisation(db, "Ville de Bouguenais", kind="public_buyer",
+                              commune_insee="44020")
     user = auth.create_user("acheteur@bouguenais.example", PASSWORD)
     make_membership(db, user.id, other, role="owner")
     assert auth.login("acheteur@bouguenais.example", PASSWORD).status_code == 302
