@@ -68,9 +68,10 @@ def build_world(db, auth) -> World:
                                  line_count=0, lines=[], result={
                                      "lines": [], "summary": [], "totals": totals([]),
                                      "rules": rules()}))
-    return World({"plan": plan.id, "org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
+    return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
                   "thread": thread.id, "notification": notification.id, "match": match.id,
-                  "consortium": consortium.id, "member": member.id, "membership": pending.id})
+                  "consortium": consortium.id, "member": member.id, "membership": pending.id,
+                  "plan": plan.id})
 
 
 def log_in(auth, role: str) -> None:
