@@ -23,9 +23,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "plan_achats
 REFRESH_SECONDS = 3
 
 
-def _buyer():
-    """The acting organisation if it is a public buyer; 403 otherwise."""
-    organisation = acting_organisation()
+def _buyer(organisation_id: int | None = None):
+    """The acting organisation (made current when named) if it is a public buyer; else 403."""
+    organisation = acting_organisation(organisation_id)
     if not plans.is_buyer(organisation):
         abort(403)
     return organisation
@@ -50,7 +50,7 @@ def _index(form: PlanUploadForm, organisation, file_error: PlanFileError | None 
 @bp.get("/")
 @login_required
 def index():
-    return _index(PlanUploadForm(), _buyer())
+    return _index(PlanUploadForm(), _buyer(request.args.get("organisation_id", type=int)))
 
 
 @bp.post("/")

@@ -7,8 +7,7 @@ import pytest
 
 from app.services import cpv_suggestions
 from matching.cpv import CpvSuggester
-from tests.factories import make_organisation
-from tests.plans.test_plan_analysis import CLEANERS
+from tests.plans.test_plan_analysis import add_local_suppliers
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plan_achats_exemple.csv"
@@ -24,10 +23,7 @@ def cpv_model():
 def test_buyer_uploads_the_sample_plan(new_page, login_as, territory, shoot, db, live_app):
     from playwright.sync_api import expect
 
-    for name, commune, flags in CLEANERS:  # three SIAE cleaners: a reserved market is possible
-        make_organisation(db, name, commune_insee=commune, headcount=25, description=(
-            "Nettoyage des locaux administratifs, bureaux et écoles : entretien, vitrerie, "
-            "prestations de propreté par des salariés en parcours d'insertion."), **flags)
+    add_local_suppliers(db)  # SIAE cleaners, builders: reserved markets and groupements show
     live_app.extensions["essaim.jobs"].drain()
 
     page = new_page({"width": 1280, "height": 1400})
@@ -41,7 +37,7 @@ def test_buyer_uploads_the_sample_plan(new_page, login_as, territory, shoot, db,
     expect(page.get_by_text("Synthèse par filière")).to_be_visible()
     expect(page.locator(".plan-line")).to_have_count(25)
     shoot(page, "purchase-plan-report")
-    page.locator("#ligne-26").scroll_into_view_if_needed()
+    page.locator("#ligne-25").evaluate("line => line.scrollIntoView()")
     shoot(page, "purchase-plan-groupement")
     page.get_by_role("link", name="Version imprimable").click()
     expect(page.get_by_role("button", name="Imprimer")).to_be_visible()

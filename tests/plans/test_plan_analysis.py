@@ -29,6 +29,17 @@ CLEANERS = [
     ("Clair Parcours Saint-Herblain", "44162", dict(siae=True, legal_form_code="ei")),
     ("Nettoyage Adapté Loire", "44109", dict(ea_esat=True, legal_form_code="ea")),
 ]
+# Three building trades near Rezé: the multi-trade lines can be answered by a groupement.
+BUILDERS = [
+    ("Bâti Insertion Rezé", "44143", dict(siae=True, legal_form_code="aci"),
+     "Chantier d'insertion du bâtiment : gros œuvre, maçonnerie des façades, ravalement."),
+    ("Couleurs Solidaires", "44109", dict(siae=True, legal_form_code="ei"),
+     "Entreprise d'insertion de peinture : peinture intérieure et extérieure, revêtements "
+     "muraux et de sols."),
+    ("Électriciens Solidaires Loire", "44162", dict(legal_form_code="scop"),
+     "Coopérative d'électricité du bâtiment : courants forts et faibles, mise aux normes, "
+     "rénovation électrique."),
+]
 HAND_PLAN = ("Objet;Montant estimé (€ HT);Date prévisionnelle;Code CPV\n"
              "Prestations de nettoyage des locaux administratifs;27 955;01/2027;90910000\n"
              "Entretien des espaces verts et tonte des pelouses;130 894,76;T1 2027;\n"
@@ -45,9 +56,8 @@ def cpv_model():
     cpv_suggestions.set_suggester(None)
 
 
-@pytest.fixture
-def territory(db, session_factory):
-    ids = build_territory(session_factory)
+def add_local_suppliers(db) -> None:
+    """The cleaners, the green-spaces EA and the builders (committed: the app sees them)."""
     for name, commune, flags in CLEANERS:
         make_organisation(db, name, commune_insee=commune, headcount=25, description=(
             "Nettoyage des locaux administratifs, bureaux et écoles : entretien, vitrerie, "
@@ -56,6 +66,15 @@ def territory(db, session_factory):
                       legal_form_code="ea", headcount=30, description=(
                           "Entreprise adaptée : entretien des espaces verts, tonte des "
                           "pelouses, taille des haies pour les communes."))
+    for name, commune, flags, description in BUILDERS:
+        make_organisation(db, name, commune_insee=commune, headcount=15, description=description,
+                          filieres=["eco-construction"], **flags)
+
+
+@pytest.fixture
+def territory(db, session_factory):
+    ids = build_territory(session_factory)
+    add_local_suppliers(db)
     return ids
 
 
@@ -124,6 +143,12 @@ def test_sample_plan_report_csv_and_printable_page(client, auth, db, territory):
     lines = plan.result["lines"]
     multi = [line for line in lines if line["groupement"]]
     assert {line["number"] for line in multi} == {25, 26}  # the two multi-trade lines
+    facades = multi[0]["groupement"]
+    assert facades["lots"] == ["maçonnerie des façades", "peinture extérieure"]
+    assert facades["feasible"] and facades["uncovered"] == []
+    holders = {lot: m["name"] for m in facades["members"] for lot in m["lots"]}
+    assert holders == {"maçonnerie des façades": "Bâti Insertion Rezé",
+                       "peinture extérieure": "Couleurs Solidaires"}
     assert multi[1]["groupement"]["lots"] == [
         "gros œuvre", "menuiseries intérieures", "électricité", "peinture",
         "revêtements muraux"]
@@ -172,7 +197,10 @@ def test_only_buyers_upload_and_only_the_owner_reads(client, auth, db, territory
     assert upload(client, HAND_PLAN.encode()).status_code == 403
     auth.logout()
     login(auth, "buyer")
-    assert client.get("/plan-achats/").status_code == 200
+    dashboard = client.get("/tableau-de-bord/").get_data(as_text=True)
+    assert "Analyser votre plan d'achats" in dashboard
+    assert client.get(f"/plan-achats/?organisation_id={territory['buyer']}").status_code == 200
+    assert client.get(f"/plan-achats/?organisation_id={territory['cargo']}").status_code == 403
     upload(client, HAND_PLAN.encode())
     plan = analysed_plan(db)
     auth.logout()
