@@ -13,8 +13,12 @@ from seed.demo.generated_orgs import generated
 from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
 from seed.demo.networks import network_members
 from seed.demo.persist import save_network_members, save_organisations, save_postings
+from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+
+
+BUYER_KEY = "commune-44143"  # the demo buyer (Ville de Rezé), who gets the sample plan
 
 
 @dataclass
@@ -65,6 +69,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         postings, lots = save_postings(session, specs.postings, by_key)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
+        session.flush()
+        plans = ensure_sample_plan(session, by_key.get(BUYER_KEY), None)
         session.commit()
     except Exception:
         session.rollback()
@@ -73,6 +79,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
+        "purchase_plans": plans,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -80,6 +87,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
+        "purchase_plans": 1,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())
