@@ -85,14 +85,14 @@ def sample():
 @login_required
 def show(id: int):
     plan = _own_plan(id)
-    if plan.pending:
+    if plan.result is None:  # pending, or failed
         return render_template("plans/pending.html", plan=plan, refresh=REFRESH_SECONDS)
     return render_template("plans/report.html", plan=plan, result=plan.result)
 
 
 def _done(plan_id: int) -> PurchasePlan:
     plan = _own_plan(plan_id)
-    if plan.pending:
+    if plan.result is None:
         return abort(redirect(url_for("plans.show", id=plan.id)))
     return plan
 

@@ -11,12 +11,14 @@ printable page and a future API all read the same stored snapshot (`PurchasePlan
 Uploading stores the parsed lines and emits PLAN_UPLOADED; the job queue runs `analyse_plan`.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.infra.index_holder import current_index
@@ -43,6 +45,7 @@ CLAUSE_MIN_AMOUNT = 40_000  # € HT: below, a purchase needs neither publicity 
 CLAUSE_MIN_SOCIAL = 1  # one SIAE or EA/ESAT able to take the insertion hours
 POTENTIALS = ("fort", "moyen", "faible", "aucun")
 NO_FILIERE = "sans-filiere"
+log = logging.getLogger(__name__)
 
 
 # -- uploading ----------------------------------------------------------------------------
@@ -82,8 +85,14 @@ def analyse_plan(session: Session, plan_id: int, instance_dir: Path | str) -> No
     if plan is None:
         return
     lines = [PlanLine(**line) for line in plan.lines]
-    plan.result = analyse_lines(session, plan.organisation, lines, instance_dir)
-    plan.status = "done"
+    try:
+        plan.result = analyse_lines(session, plan.organisation, lines, instance_dir)
+        plan.status = "done"
+    except DBAPIError:
+        raise  # transient (locked, serialisation failure): the queue runs the event again
+    except Exception:  # a bug must not leave the buyer on « calcul en cours » for ever
+        log.exception("purchase plan %s: analysis failed", plan_id)
+        plan.result, plan.status = None, "failed"
     plan.analysed_at = datetime.now(UTC)
     session.flush()
 

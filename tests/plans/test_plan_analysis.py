@@ -238,3 +238,21 @@ def test_feasibility_thresholds(amount, siae, ea, reserved, clause, potential):
     verdict = feasibility(amount, siae + ea, siae, ea)
     assert (verdict["reserved"], verdict["clause"], verdict["potential"]) == (
         reserved, clause, potential)
+
+
+def test_a_failed_analysis_says_so_instead_of_waiting_for_ever(client, auth, db, territory,
+                                                                monkeypatch):
+    from app.services import purchase_plan
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(purchase_plan, "analyse_lines", broken)
+    login(auth, "buyer")
+    upload(client, HAND_PLAN.encode())
+    db.expire_all()
+    plan = db.query(PurchasePlan).one()
+    assert plan.status == "failed" and plan.result is None
+    page = client.get(f"/plan-achats/{plan.id}").get_data(as_text=True)
+    assert "n'a pas pu aboutir" in page and 'http-equiv="refresh"' not in page
+    assert client.get(f"/plan-achats/{plan.id}/imprimer").status_code == 302
