@@ -17,7 +17,6 @@ from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 
-
 BUYER_KEY = "commune-44143"  # the demo buyer (Ville de Rezé), who gets the sample plan
 
 
