@@ -134,9 +134,10 @@ def test_lines_checked_by_hand(client, auth, db, territory):
     assert plan.result["totals"]["lines"] == 4
 
 
-def test_sample_plan_report_csv_and_printable_page(client, auth, db, territory):
+def test_sample_plan_from_excel_report_csv_and_printable_page(client, auth, db, territory):
     login(auth, "buyer")
-    response = upload(client, SAMPLE.read_bytes(), "plan_achats_exemple.csv")
+    xlsx = SAMPLE.with_suffix(".xlsx")  # the Excel twin of the CSV (the browser test sends it)
+    response = upload(client, xlsx.read_bytes(), xlsx.name)
     plan = analysed_plan(db)
     assert response.location.endswith(f"/plan-achats/{plan.id}")
     assert plan.line_count == 25 and len(plan.result["lines"]) == 25
