@@ -17,7 +17,7 @@ from app.services.consortia.proposals import (
     network_names,
     to_candidate,
 )
-from matching.api import Matcher
+from matching.api import Matcher, query_text
 from matching.consortia import ConsortiumOptions, Lot, Tender, build_consortia
 from matching.types import Need
 
@@ -44,9 +44,12 @@ def trades(objet: str) -> list[str]:
 
 def groupement(session: Session, matcher: Matcher, base: Need, labels: list[str]) -> dict:
     """The best groupement for the trades `labels` near the buyer, as plain data."""
-    needs = [(str(i + 1), replace(base, id=f"{base.id}:lot:{i + 1}", title=label, text="",
-                                  filieres=frozenset(), lots=()))
-             for i, label in enumerate(labels)]
+    lots = [replace(base, id=f"{base.id}:lot:{i + 1}", title=label, text="",
+                    filieres=frozenset(), lots=(), vector=None) for i, label in enumerate(labels)]
+    if matcher.use_dense:  # one batch for every lot instead of one encoding per query
+        vectors = matcher.encoder.encode_queries([query_text(lot, False) for lot in lots])
+        lots = [replace(lot, vector=vector) for lot, vector in zip(lots, vectors, strict=True)]
+    needs = [(str(i + 1), lot) for i, lot in enumerate(lots)]
     fits = fits_by_organisation(matcher, needs)
     organisations = load_organisations(session, fits)
     networks = network_names(session, organisations)
