@@ -11,6 +11,8 @@ printable page and a future API all read the same stored snapshot (`PurchasePlan
 Uploading stores the parsed lines and emits PLAN_UPLOADED; the job queue runs `analyse_plan`.
 """
 
+from __future__ import annotations
+
 import logging
 from collections import defaultdict
 from dataclasses import replace
@@ -30,6 +32,8 @@ from app.services.plan_reader import PlanLine, read_plan
 from matching.api import Matcher, query_text
 from matching.geo import distance_km
 from matching.sectors import cpv_rule
+from matching.text import tokens
+from matching.thesaurus import default_thesaurus
 from matching.types import Need, Suggestion
 from models import CpvCode, Filiere, NotAllowed, Organisation, PurchasePlan
 from models.change_log import emit
@@ -38,6 +42,9 @@ PLAN_UPLOADED = "purchase_plan_uploaded"
 BUYER_KINDS = frozenset({"public_buyer"})
 PER_LINE_K = 40  # suggestions read per line and per reservation before the filters below
 SUITABLE_FIT = 0.45  # between the builder's cover threshold (0.35) and « weak fit » (0.5)
+THEME_FIT = 0.3  # enough when the supplier shares a thesaurus theme with the line
+# Themes saying who works rather than what is done: the SIAE and EA/ESAT flags count those.
+STATUS_THEMES = frozenset({"~insertion", "~handicap", "~handicap-travail"})
 LOCAL_KM = 40.0  # or anywhere in the metropole
 SUPPLIERS_KEPT = 8  # listed per line (all are counted)
 RESERVED_MIN = 3  # eligible local suppliers for a reserved market to draw real competition
@@ -110,13 +117,13 @@ def analyse_lines(session: Session, buyer: Organisation, lines: list[PlanLine],
                   requester_id=org_key(buyer.id),
                   in_metropole=commune.in_metropole if commune else None)
              for line, cpv in zip(lines, cpvs, strict=True)]
-    analysed = []
+    analysed, themes = [], Themes()
     with current_index().suppliers.using(session) as matcher:
         vectors = (matcher.encoder.encode_queries([query_text(n, False) for n in needs])
                    if matcher.use_dense and needs else [None] * len(needs))
         for line, cpv, need, vector in zip(lines, cpvs, needs, vectors, strict=True):
             need = replace(need, vector=vector)
-            row = _line_analysis(matcher, line, cpv, need, filiere_names)
+            row = _line_analysis(matcher, line, cpv, need, filiere_names, themes)
             labels = trades(line.objet)
             row["groupement"] = groupement(session, matcher, need, labels) if labels else None
             analysed.append(row)
@@ -128,7 +135,7 @@ def rules() -> dict:
     """The thresholds the analysis used (shown on the report, kept with the snapshot)."""
     return {"reserved_min": RESERVED_MIN, "clause_min_amount": CLAUSE_MIN_AMOUNT,
             "clause_min_social": CLAUSE_MIN_SOCIAL, "suitable_fit": SUITABLE_FIT,
-            "local_km": LOCAL_KM}
+            "theme_fit": THEME_FIT, "local_km": LOCAL_KM}
 
 
 def _cpv_per_line(session: Session, lines: list[PlanLine], instance_dir) -> list[dict]:
@@ -154,8 +161,8 @@ def _cpv_per_line(session: Session, lines: list[PlanLine], instance_dir) -> list
 
 
 def _line_analysis(matcher: Matcher, line: PlanLine, cpv: dict, need: Need,
-                   filiere_names: dict[str, str]) -> dict:
-    suppliers = local_ess_suppliers(matcher, need)
+                   filiere_names: dict[str, str], themes: Themes) -> dict:
+    suppliers = local_ess_suppliers(matcher, need, themes)
     siae = [s for s in suppliers if s["siae"]]
     ea_esat = [s for s in suppliers if s["ea_esat"]]
     verdict = feasibility(line.amount, len(suppliers), len(siae), len(ea_esat))
@@ -168,12 +175,34 @@ def _line_analysis(matcher: Matcher, line: PlanLine, cpv: dict, need: Need,
     }
 
 
-def local_ess_suppliers(matcher: Matcher, need: Need) -> list[dict]:
+class Themes:
+    """Thesaurus concepts of texts (« tonte » and « espaces verts » share one), memoised: the
+    same profiles come back line after line."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, frozenset[str]] = {}
+
+    def of(self, key: str, text: str) -> frozenset[str]:
+        if key not in self.known:
+            found = frozenset(default_thesaurus().concepts(tokens(text)))
+            self.known[key] = found - STATUS_THEMES
+        return self.known[key]
+
+
+def suitable(fit: float, shares_words: bool, shares_theme: bool) -> bool:
+    """A fit good enough with a word or theme in common, or lower with a theme in common."""
+    return (fit >= SUITABLE_FIT and shares_words) or (fit >= THEME_FIT and shares_theme)
+
+
+def local_ess_suppliers(matcher: Matcher, need: Need, themes: Themes | None = None
+                        ) -> list[dict]:
     """Suitable local ESS organisations for a need, best fit first, one entry each.
 
     Three queries share the line's vector: unreserved (the reference the fits are normalised
     on, as for groupements), then SIAE-only and EA/ESAT-only, so that eligible structures are
     counted even when many others rank above them."""
+    themes = themes or Themes()
+    wanted = themes.of(need.id, need.full_text)
     reference = matcher.suggest_suppliers(need, PER_LINE_K)
     fits = lot_fits(reference, reference)
     found = {s.id: s for s in reference}
@@ -184,8 +213,11 @@ def local_ess_suppliers(matcher: Matcher, need: Need) -> list[dict]:
     best: dict[str, dict] = {}
     for profile_id, fit in fits.items():
         organisation = _ess_organisation(matcher, profile_id)
-        if (organisation is None or fit < SUITABLE_FIT or not _local(organisation, need)
-                or not found[profile_id].components.get("sparse")):  # no word, no theme shared
+        if organisation is None or not _local(organisation, need):
+            continue
+        profile = matcher.profiles[profile_id]
+        shared_theme = bool(wanted & themes.of(profile_id, profile.full_text))
+        if not suitable(fit, bool(found[profile_id].components.get("sparse")), shared_theme):
             continue
         entry = _supplier(organisation, found[profile_id], fit, matcher, need)
         if organisation.id not in best or fit > best[organisation.id]["fit"]:

@@ -257,3 +257,16 @@ def test_a_failed_analysis_says_so_instead_of_waiting_for_ever(client, auth, db,
     page = client.get(f"/plan-achats/{plan.id}").get_data(as_text=True)
     assert "n'a pas pu aboutir" in page and 'http-equiv="refresh"' not in page
     assert client.get(f"/plan-achats/{plan.id}/imprimer").status_code == 302
+
+
+def test_suitability_needs_a_word_or_a_theme_in_common():
+    from app.services.purchase_plan import Themes, suitable
+
+    assert suitable(0.5, shares_words=True, shares_theme=False)
+    assert not suitable(0.9, shares_words=False, shares_theme=False)  # found by meaning alone
+    assert suitable(0.35, shares_words=True, shares_theme=True)  # « tonte » ~ espaces verts
+    assert not suitable(0.35, shares_words=True, shares_theme=False)
+    themes = Themes()
+    assert themes.of("a", "Tonte des pelouses") == themes.of("b", "Entretien des espaces verts")
+    assert themes.of("c", "Permis de conduire pour personnes en insertion") == frozenset(
+        {"~mobilite-emploi"})  # who works (insertion) is not a trade
