@@ -12,6 +12,7 @@ from models.message import Message, Thread
 from models.notification import Notification
 from models.organisation import NetworkMember, Organisation
 from models.posting import Lot, Posting
+from models.purchase_plan import PurchasePlan
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 from models.user import Membership, User
 
@@ -21,4 +22,5 @@ __all__ = [
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
     "StoredVector", "ApiToken", "FollowUpEvent", "ReminderSent", "SuggestionFeedback",
+    "PurchasePlan",
 ]

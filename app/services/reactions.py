@@ -7,13 +7,14 @@ alerted, an e-mail job stops once its notification is marked sent).
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.infra import vectors
 from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
-from app.services import account_mail, notify
+from app.services import account_mail, notify, purchase_plan
 from app.services.alerts import alert_fitting_organisations
 from app.services.closing import NEED_CLOSED, tell_outcome
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
@@ -93,6 +94,12 @@ def need_closed(session: Session, ctx: JobContext, event: OutboxEvent, posting_i
     tell_outcome(session, posting_id)
 
 
+def purchase_plan_uploaded(session: Session, ctx: JobContext, event: OutboxEvent,
+                           plan_id: int) -> None:
+    """Analyse an uploaded purchase plan (a rerun recomputes the same snapshot)."""
+    purchase_plan.analyse_plan(session, plan_id, current_app.config["INSTANCE_DIR"])
+
+
 REACTIONS = {
     NEED_CLOSED: need_closed,
     NEED_PUBLISHED: need_published,
@@ -101,4 +108,5 @@ REACTIONS = {
     notify.NOTIFICATION_EMAIL: notification_email,
     notify.DIGEST_EMAIL: digest_email,
     account_mail.ACCOUNT_EMAIL: account_email,
+    purchase_plan.PLAN_UPLOADED: purchase_plan_uploaded,
 }

@@ -15,8 +15,11 @@ from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
 from seed.demo.networks import network_members
 from seed.demo.outcomes import save_outcomes
 from seed.demo.persist import save_network_members, save_organisations, save_postings
+from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+
+BUYER_KEY = "commune-44143"  # the demo buyer (Ville de Rezé), who gets the sample plan
 
 
 @dataclass
@@ -69,6 +72,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         planned_awards, awards = save_awards(session)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
+        session.flush()
+        plans = ensure_sample_plan(session, by_key.get(BUYER_KEY), None)
         session.commit()
     except Exception:
         session.rollback()
@@ -79,6 +84,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
         "follow_up_events": events,
+
+        "purchase_plans": plans,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -88,6 +95,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
         "follow_up_events": planned_events,
+
+        "purchase_plans": 1,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())

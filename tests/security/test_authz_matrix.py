@@ -14,6 +14,8 @@ A_OR_ANIMATOR = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=OK)
 GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupement
 TOKEN = dict.fromkeys(ROLES, 401)  # the API ignores session cookies: a bearer token or nothing
 
+BUYERS = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=DENIED)  # A, B: ESS
+
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
 # this order (the ones that change A's objects last).
 MATRIX = {
@@ -69,6 +71,12 @@ MATRIX = {
     "consortia.export_csv": ("GET", "/groupements/{consortium}/export.csv", GROUPEMENT),
     "consortia.printable": ("GET", "/groupements/{consortium}/imprimer", GROUPEMENT),
     "consortia.proposals": ("GET", "/groupements/proposer/{posting}", SIGNED_IN),
+    "plans.index": ("GET", "/plan-achats/", BUYERS),
+    "plans.sample": ("GET", "/plan-achats/exemple.csv", SIGNED_IN),
+    "plans.show": ("GET", "/plan-achats/{plan}", A_ONLY),  # owner only, animators included
+    "plans.export_csv": ("GET", "/plan-achats/{plan}.csv", A_ONLY),
+    "plans.printable": ("GET", "/plan-achats/{plan}/imprimer", A_ONLY),
+    "plans.upload": ("POST", "/plan-achats/", BUYERS),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
     "matches.viewed": ("POST", "/suggestions/besoin/{posting}/vu", SIGNED_IN),

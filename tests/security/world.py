@@ -4,7 +4,17 @@ animator, and one object of every kind that a route can take by id, owned by A."
 from dataclasses import dataclass, field
 
 from app.services.api_tokens import create_token
-from models import Consortium, ConsortiumMember, Match, Membership, Message, Notification, Thread
+from app.services.purchase_plan import rules, totals
+from models import (
+    Consortium,
+    ConsortiumMember,
+    Match,
+    Membership,
+    Message,
+    Notification,
+    PurchasePlan,
+    Thread,
+)
 from tests.factories import PASSWORD, make_membership, make_organisation, make_posting
 
 ROLES = ("anonymous", "member_a", "member_b", "animator")
@@ -29,7 +39,8 @@ def _add(db, row):
 
 def build_world(db, auth) -> World:
     """A's objects: need (with a lot), draft, thread with B, notification, pending join request,
-    match, groupement; B's organisation for the cross-organisation cases."""
+    match, groupement, analysed purchase plan; B's organisation for the cross-organisation
+    cases."""
     a = make_organisation(db, "Organisation A", filieres=["reemploi"], email="a@orga.example")
     b = make_organisation(db, "Organisation B", filieres=["reemploi"], email="b@orgb.example")
     users = {role: auth.create_user(email, PASSWORD, is_animator=role == "animator")
@@ -55,11 +66,16 @@ def build_world(db, auth) -> World:
     _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=b.id,
                               role="co_contractor", invitation_status="invited"))
     api_token = create_token(db, a, "Outil de A", ["read"], None).token
+    plan = _add(db, PurchasePlan(organisation_id=a.id, filename="plan.csv", status="done",
+                                 line_count=0, lines=[], result={
+                                     "lines": [], "summary": [], "totals": totals([]),
+                                     "rules": rules()}))
     db.commit()
     return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
                   "api_token": api_token.id, "thread": thread.id,
                   "notification": notification.id, "match": match.id,
-                  "consortium": consortium.id, "member": member.id, "membership": pending.id})
+                  "consortium": consortium.id, "member": member.id, "membership": pending.id,
+                  "plan": plan.id})
 
 
 def log_in(auth, role: str) -> None:
