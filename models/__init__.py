@@ -8,7 +8,7 @@ from models.errors import DomainError, NotAllowed, ValidationError
 from models.match import Match
 from models.message import Message, Thread
 from models.notification import Notification
-from models.organisation import NetworkMember, Organisation
+from models.organisation import NetworkMember, Organisation, StatusDecision
 from models.posting import Lot, Posting
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 from models.user import Membership, User
@@ -18,5 +18,5 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector",
+    "StoredVector", "StatusDecision",
 ]

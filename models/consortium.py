@@ -22,6 +22,9 @@ class Consortium(TimestampMixin, Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[str] = mapped_column(String(12), default="forming")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # Why a submitted groupement no longer meets the market's reservation (a member lost its
+    # status after submission); empty when it does. See docs/legal-rules.md.
+    rules_flag: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     posting: Mapped[Posting | None] = relationship()
     created_by: Mapped[Organisation] = relationship()

@@ -36,6 +36,7 @@ from app.services.consortia.proposals import (
     find_proposal,
     propose,
 )
+from app.services.consortia.rules import explain
 from app.transaction import try_write
 from models import Organisation, Posting, ValidationError
 
@@ -157,7 +158,7 @@ def show(id: int):
         member_forms=forms, invite_form=InviteForm(), manager=manager,
         my_invitations=[m for m in consortium.members
                         if m.organisation_id in mine and m.invitation_status == "invited"],
-        errors=lifecycle.completeness_errors(consortium),
+        errors=lifecycle.completeness_errors(consortium), explanation=explain(consortium),
         invitable=_invitable(consortium) if forms else [])
 
 
@@ -192,8 +193,8 @@ def invite(id: int):
         return redirect(url_for(".show", id=id))
     invitee = lifecycle.find_organisation(db.session, form.organisation.data)
     return _apply(consortium, lambda: lifecycle.invite(
-        db.session, consortium, invitee, current_viewer(), manager_organisation(consortium)),
-        "Invitation envoyée.")
+        db.session, consortium, invitee, current_viewer(), manager_organisation(consortium),
+        form.role.data), "Invitation envoyée.")
 
 
 @bp.post("/<int:id>/membres/<int:member_id>")
@@ -259,5 +260,5 @@ def export_csv(id: int):
 def printable(id: int):
     consortium = get_consortium(id)
     return render_template("consortia/print.html", consortium=consortium,
-                           members=ordered_members(consortium),
+                           members=ordered_members(consortium), explanation=explain(consortium),
                            lot_holders=lot_holders(consortium))
