@@ -12,6 +12,7 @@ SIGNED_IN = dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=OK)
 A_ONLY = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=DENIED)
 A_OR_ANIMATOR = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=OK)
 GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupement
+ANIMATOR_ONLY = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=OK)
 
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
 # this order (the ones that change A's objects last).
@@ -61,6 +62,7 @@ MATRIX = {
     "consortia.export_csv": ("GET", "/groupements/{consortium}/export.csv", GROUPEMENT),
     "consortia.printable": ("GET", "/groupements/{consortium}/imprimer", GROUPEMENT),
     "consortia.proposals": ("GET", "/groupements/proposer/{posting}", SIGNED_IN),
+    "animation.statuses": ("GET", "/animation/statuts", ANIMATOR_ONLY),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
     "matches.act": ("POST", "/suggestions/{match}/dismiss", A_ONLY),
@@ -79,12 +81,16 @@ MATRIX = {
     "consortia.remove_member": ("POST", "/groupements/{consortium}/membres/{member}/retirer",
                                 A_OR_ANIMATOR),
     "publishing.publish": ("POST", "/publier/{draft}/publier", A_OR_ANIMATOR),
+    # A declares no SIAE status: the animator's decision is refused next to the note (400).
+    "animation.decide_status": ("POST", "/animation/statuts/{org}/siae",
+                                dict(ANIMATOR_ONLY, animator=400)),
     "auth.logout": ("POST", "/compte/deconnexion", SIGNED_IN),
 }
 POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting as A
                "consortia.form_proposal": {"organisation_id": "{org}"},
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
-               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"}}
+               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
+               "animation.decide_status": {"decision": "valider", "note": "Pièce vue"}}
 
 
 def outcome(response) -> str | int:
