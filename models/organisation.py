@@ -1,8 +1,7 @@
 """Organisations: ESS actors, public buyers, companies and networks."""
 
-from typing import TYPE_CHECKING
-
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,

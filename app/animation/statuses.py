@@ -1,7 +1,7 @@
 """Status validation queue: the declared SIAE, EA/ESAT and ESUS statuses an animator checks
 and validates or refuses with a note (rules in app/services/statuses.py)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
@@ -11,15 +11,17 @@ from app.access import current_viewer, get_or_404
 from app.animation import bp
 from app.extensions import db
 from app.services import statuses as status_service
+from app.services.statuses import NOTE_MAX
 from models import Organisation, ValidationError
 from models.organisation import STATUS_KINDS, STATUS_LABELS
 
 
 class StatusDecisionForm(FlaskForm):
-    decision = HiddenField(validators=[AnyOf(["valider", "refuser"], message="Choisissez valider ou refuser.")])
+    decision = HiddenField(validators=[
+        AnyOf(["valider", "refuser"], message="Choisissez valider ou refuser.")])
     note = TextAreaField("Note (ce que vous avez vérifié)", validators=[
         DataRequired("Indiquez ce que vous avez vérifié (pièce, source, échange)."),
-        Length(max=status_service.NOTE_MAX, message=f"{status_service.NOTE_MAX} caractères au plus.")])
+        Length(max=NOTE_MAX, message=f"La note fait {NOTE_MAX} caractères au plus.")])
 
 
 def require_animator() -> None:

@@ -73,8 +73,9 @@ def places(consortium: Consortium) -> list[ConsortiumMember]:
 
 def violations(consortium: Consortium) -> list[str]:
     """Every reservation rule the current members break (empty: the groupement respects them)."""
+    posting = consortium.posting
     out = [problem for m in places(consortium)
-           if (problem := member_problem(consortium.posting, m.organisation, m.role, m.lot_numbers))]
+           if (problem := member_problem(posting, m.organisation, m.role, m.lot_numbers))]
     accepted = [m for m in consortium.members if m.invitation_status == "accepted"]
     for number, reservation in sorted(lot_reservations(consortium.posting).items()):
         holders = [m for m in accepted if number in (m.lot_numbers or [])]
