@@ -46,8 +46,9 @@ def _check_kind(kind: str) -> None:
         raise ValidationError("Statut inconnu.", "status")
 
 
-def _record(session: Session, organisation: Organisation, kind: str, decision: str,
-            source: str, note: str, user_id: int | None) -> StatusDecision:
+def record_decision(session: Session, organisation: Organisation, kind: str, decision: str,
+                    source: str, note: str, user_id: int | None) -> StatusDecision:
+    """Set a status verified or refused, keep who/when/why, re-check its groupements."""
     before = status_snapshot(organisation)
     setattr(organisation, kind, decision == "verified")
     setattr(organisation, f"{kind}_source", source if decision == "verified" else "refused")
@@ -68,7 +69,7 @@ def verify_official(session: Session, organisation: Organisation, kinds: list[st
         _check_kind(kind)
         if organisation.status_source(kind) == "official" and organisation.has_status(kind):
             continue
-        _record(session, organisation, kind, "verified", "official", note, None)
+        record_decision(session, organisation, kind, "verified", "official", note, None)
         changed.append(kind)
     return changed
 
@@ -88,7 +89,7 @@ def decide(session: Session, organisation: Organisation, kind: str, accept: bool
         raise ValidationError(f"La note dépasse {NOTE_MAX} caractères.", "note")
     if not organisation.has_status(kind) or organisation.status_source(kind) != "declared":
         raise ValidationError("Ce statut n'attend plus de validation.", "status")
-    row = _record(session, organisation, kind, "verified" if accept else "refused", "animator",
+    row = record_decision(session, organisation, kind, "verified" if accept else "refused", "animator",
                   note, user_id)
     label = STATUS_LABELS[kind]
     text = (f"Votre statut {label} est vérifié par l'animateur d'Essaim." if accept else
