@@ -89,8 +89,8 @@ def decide(session: Session, organisation: Organisation, kind: str, accept: bool
         raise ValidationError(f"La note dépasse {NOTE_MAX} caractères.", "note")
     if not organisation.has_status(kind) or organisation.status_source(kind) != "declared":
         raise ValidationError("Ce statut n'attend plus de validation.", "status")
-    row = record_decision(session, organisation, kind, "verified" if accept else "refused", "animator",
-                  note, user_id)
+    decision = "verified" if accept else "refused"
+    row = record_decision(session, organisation, kind, decision, "animator", note, user_id)
     label = STATUS_LABELS[kind]
     text = (f"Votre statut {label} est vérifié par l'animateur d'Essaim." if accept else
             f"Votre statut {label} déclaré n'a pas été retenu par l'animateur d'Essaim : {note}")

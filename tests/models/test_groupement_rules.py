@@ -17,6 +17,11 @@ from tests.factories import make_organisation, make_posting
 ANIMATOR = Viewer(None, frozenset(), True)
 
 
+def _decide(db, organisation, decision: str, note: str) -> None:
+    """An animator's decision on the SIAE status, whatever its current source."""
+    statuses.record_decision(db, organisation, "siae", decision, "animator", note, None)
+
+
 def _tender(db, buyer, reserved="siae", lots=None):
     lots = lots if lots is not None else [{"number": 1, "title": "Démolition"},
                                           {"number": 2, "title": "Peinture"}]
@@ -80,7 +85,7 @@ def test_accepting_rechecks_the_status_that_changed_since_the_invitation(db, org
     tender = _tender(db, orgs["buyer"])
     consortium = create_empty(db, tender, orgs["siae"])
     lifecycle.invite(db, consortium, orgs["siae2"], ANIMATOR, orgs["siae"])
-    statuses.record_decision(db, orgs["siae2"], "siae", "refused", "animator", "Pas conventionnée", None)
+    _decide(db, orgs["siae2"], "refused", "Pas conventionnée")
     with pytest.raises(ValidationError, match="Peinture Solidaire n'est pas une SIAE"):
         lifecycle.answer(db, consortium, orgs["siae2"].id, True,
                          Viewer(None, frozenset({orgs["siae2"].id})))
@@ -100,8 +105,7 @@ def _complete(db, orgs, tender):
 
 def test_losing_the_status_reopens_a_complete_groupement(db, orgs):
     consortium = _complete(db, orgs, _tender(db, orgs["buyer"]))
-    statuses.record_decision(db, orgs["siae2"], "siae", "refused", "animator", "Fin du conventionnement",
-                     None)
+    _decide(db, orgs["siae2"], "refused", "Fin du conventionnement")
     assert consortium.status == "forming"
     assert any("Peinture Solidaire n'est pas une SIAE" in e
                for e in lifecycle.completeness_errors(consortium))
@@ -112,15 +116,13 @@ def test_losing_the_status_reopens_a_complete_groupement(db, orgs):
 def test_losing_the_status_flags_a_submitted_groupement_and_tells_the_buyer(db, orgs):
     consortium = _complete(db, orgs, _tender(db, orgs["buyer"]))
     lifecycle.submit(db, consortium, ANIMATOR)
-    statuses.record_decision(db, orgs["siae2"], "siae", "refused", "animator", "Fin du conventionnement",
-                     None)
+    _decide(db, orgs["siae2"], "refused", "Fin du conventionnement")
     assert consortium.status == "submitted"
     assert "n'est plus respectée" in consortium.rules_flag
     assert "tous les membres sont éligibles" not in " ".join(explain(consortium))
     told = {n.organisation_id for n in db.query(Notification).filter_by(kind="consortium_rules")}
     assert told == {orgs["buyer"].id, orgs["siae"].id, orgs["siae2"].id}
-    statuses.record_decision(db, orgs["siae2"], "siae", "verified", "animator", "Nouvelle convention",
-                     None)
+    _decide(db, orgs["siae2"], "verified", "Nouvelle convention")
     assert consortium.rules_flag == ""
 
 
