@@ -49,15 +49,13 @@ def _check_kind(kind: str) -> None:
 def record_decision(session: Session, organisation: Organisation, kind: str, decision: str,
                     source: str, note: str, user_id: int | None) -> StatusDecision:
     """Set a status verified or refused, keep who/when/why, re-check its groupements."""
-    before = status_snapshot(organisation)
     setattr(organisation, kind, decision == "verified")
     setattr(organisation, f"{kind}_source", source if decision == "verified" else "refused")
     row = StatusDecision(organisation_id=organisation.id, status=kind, decision=decision,
                          source=source, note=note, decided_by_id=user_id)
     session.add(row)
     session.flush()
-    if status_snapshot(organisation) != before:
-        recheck_after_status_change(session, organisation)
+    recheck_after_status_change(session, organisation)  # its groupements' rules and wording
     return row
 
 

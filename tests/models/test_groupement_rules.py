@@ -119,7 +119,7 @@ def test_losing_the_status_flags_a_submitted_groupement_and_tells_the_buyer(db, 
     _decide(db, orgs["siae2"], "refused", "Fin du conventionnement")
     assert consortium.status == "submitted"
     assert "n'est plus respectée" in consortium.rules_flag
-    assert "tous les membres sont éligibles" not in " ".join(explain(consortium))
+    assert "tous les membres sont" not in " ".join(explain(consortium))
     told = {n.organisation_id for n in db.query(Notification).filter_by(kind="consortium_rules")}
     assert told == {orgs["buyer"].id, orgs["siae"].id, orgs["siae2"].id}
     _decide(db, orgs["siae2"], "verified", "Nouvelle convention")
@@ -134,7 +134,7 @@ def test_the_explanation_names_only_current_members_and_tells_the_truth(db, orgs
     lifecycle.invite(db, consortium, orgs["company"], ANIMATOR, orgs["siae"],
                      role="subcontractor")
     text = "\n".join(explain(consortium))
-    assert "ESAT du Bois" in text and "tous les membres sont éligibles" not in text
+    assert "ESAT du Bois" in text and "tous les membres sont" not in text
     assert "non SIAE, en sous-traitance ou sur un lot non réservé" in text
     esat = next(m for m in consortium.members if m.organisation_id == orgs["esat"].id)
     company = next(m for m in consortium.members if m.organisation_id == orgs["company"].id)
@@ -143,7 +143,7 @@ def test_the_explanation_names_only_current_members_and_tells_the_truth(db, orgs
     text = "\n".join(explain(consortium))
     assert "ESAT du Bois" not in text and "Bâtiment Ouest" not in text
     assert "ESAT du Bois" not in consortium.explanation
-    assert "tous les membres sont éligibles" in text
+    assert "tous les membres sont SIAE" in text
     assert "Statut SIAE déclaré, non encore vérifié" in text
 
 

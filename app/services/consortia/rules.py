@@ -134,7 +134,7 @@ def reservation_lines(consortium: Consortium) -> list[str]:
         scope = ("Marché réservé" if reservation == market_reservation(consortium.posting)
                  else "Lot(s) réservé(s)")
         if not outside:
-            line = f"{scope} {label} ({ARTICLE[reservation]}) : tous les membres sont éligibles."
+            line = f"{scope} {label} ({ARTICLE[reservation]}) : tous les membres sont {label}."
         else:
             line = (f"{scope} {label} ({ARTICLE[reservation]}) : le mandataire et les "
                     f"cotraitants concernés sont {label} ; non {label}, en sous-traitance ou sur "
