@@ -5,7 +5,7 @@ groupement breaks the reservation unflagged, and that the explanation matches th
 
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -91,6 +91,25 @@ class GroupementMachine(RuleBasedStateMachine):
         self._try(lambda: lifecycle.answer(self.session, self.consortium, org.id, accept,
                                            Viewer(None, frozenset({org.id}))))
 
+    @rule()
+    def accept_every_invitation(self):
+        for member in list(self.consortium.members):
+            if member.invitation_status == "invited":
+                self.answer(self.orgs.index(member.organisation), True)
+
+    @rule(index=SUPPLIER, role=st.sampled_from(["co_contractor", "subcontractor"]),
+          lot=st.sampled_from([1, 2]))
+    def bring_in(self, index, role, lot):
+        """Invite, accept and give a lot in one go (the lead takes the other), so that the
+        machine often reaches complete and submitted groupements."""
+        self.invite(index, role)
+        self.answer(index, True)
+        self.assign(index, role, [lot])
+        lead = next((m for m in self.consortium.members if m.role == "lead"), None)
+        if lead is not None:
+            self._try(lambda: lifecycle.set_member(self.session, self.consortium, lead, "lead",
+                                                   [3 - lot], ANIMATOR))
+
     @rule(index=SUPPLIER, role=ROLE, lots=LOTS)
     def assign(self, index, role, lots):
         member = self._member(index)
@@ -114,7 +133,14 @@ class GroupementMachine(RuleBasedStateMachine):
     @rule(action=st.sampled_from([lifecycle.mark_complete, lifecycle.reopen, lifecycle.submit]))
     def change_status(self, action):
         self._try(lambda: action(self.session, self.consortium, ANIMATOR))
-        event(f"groupement {self.consortium.status}")
+
+    @rule(submit=st.booleans())
+    def finish(self, submit):
+        """Answer the invitations, declare complete, then submitted (refused unless ready)."""
+        self.accept_every_invitation()
+        self.change_status(lifecycle.mark_complete)
+        if submit:
+            self.change_status(lifecycle.submit)
 
     @invariant()
     def no_complete_or_submitted_groupement_breaks_a_rule(self):
@@ -147,6 +173,6 @@ class GroupementMachine(RuleBasedStateMachine):
 def test_groupement_rules_hold_in_every_workflow(engine):
     GroupementMachine.session_factory = make_session_factory(engine)
     GroupementMachine.TestCase.settings = settings(
-        max_examples=50, stateful_step_count=20, deadline=None,
+        max_examples=60, stateful_step_count=30, deadline=None,
         suppress_health_check=[HealthCheck.too_slow])
     GroupementMachine.TestCase("runTest").runTest()
