@@ -15,6 +15,9 @@ from seed.demo.networks import network_members
 from seed.demo.persist import save_network_members, save_organisations, save_postings
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+from seed.demo.statuses import validate_demo_statuses
+
+ANIMATOR_EMAIL = next(a.email for a in DEMO_ACCOUNTS if a.is_animator)
 
 
 @dataclass
@@ -65,6 +68,9 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         postings, lots = save_postings(session, specs.postings, by_key)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
+        session.flush()
+        validated, planned_validations = validate_demo_statuses(
+            session, by_key, ANIMATOR_EMAIL)
         session.commit()
     except Exception:
         session.rollback()
@@ -73,6 +79,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
+        "status_decisions": validated,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -80,6 +87,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
+        "status_decisions": planned_validations,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())
