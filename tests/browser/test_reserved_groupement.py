@@ -68,11 +68,13 @@ def test_a_company_is_refused_in_an_siae_reserved_groupement(
     siae.get_by_label("Organisation à inviter").fill(f"{COMPANY} (SIRET {siret})")
     siae.get_by_label("Rôle proposé").select_option(label="cotraitant")
     siae.get_by_role("button", name="Inviter").click()
-    refusal = siae.locator(".flash-error", has_text=REFUSAL)
-    expect(refusal).to_be_visible()
+    refusal = siae.locator("#organisation-error")  # next to the field, what was typed kept
+    expect(refusal).to_contain_text(REFUSAL)
     expect(refusal).to_contain_text("Elle peut seulement y être sous-traitante.")
+    expect(siae.get_by_label("Organisation à inviter")).to_have_value(f"{COMPANY} (SIRET {siret})")
+    expect(siae.get_by_label("Organisation à inviter")).to_have_attribute("aria-invalid", "true")
     expect(siae.locator("table.consortium-members")).not_to_contain_text(COMPANY)
-    refusal.scroll_into_view_if_needed()
+    siae.locator("#inviter").scroll_into_view_if_needed()
     shoot(siae, "groupement_reserve_refuse")
 
     siae.get_by_label("Organisation à inviter").fill(siret)
