@@ -74,7 +74,7 @@ def test_a_company_is_refused_in_an_siae_reserved_groupement(
     expect(siae.get_by_label("Organisation à inviter")).to_have_value(f"{COMPANY} (SIRET {siret})")
     expect(siae.get_by_label("Organisation à inviter")).to_have_attribute("aria-invalid", "true")
     expect(siae.locator("table.consortium-members")).not_to_contain_text(COMPANY)
-    siae.locator("#inviter").scroll_into_view_if_needed()
+    siae.locator("#membres").evaluate("heading => heading.scrollIntoView()")
     shoot(siae, "groupement_reserve_refuse")
 
     siae.get_by_label("Organisation à inviter").fill(siret)
