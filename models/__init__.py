@@ -10,7 +10,7 @@ from models.follow_up import FollowUpEvent, ReminderSent, SuggestionFeedback
 from models.match import Match
 from models.message import Message, Thread
 from models.notification import Notification
-from models.organisation import NetworkMember, Organisation
+from models.organisation import NetworkMember, Organisation, StatusDecision
 from models.posting import Lot, Posting
 from models.purchase_plan import PurchasePlan
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
@@ -22,5 +22,5 @@ __all__ = [
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
     "StoredVector", "ApiToken", "FollowUpEvent", "ReminderSent", "SuggestionFeedback",
-    "PurchasePlan",
+    "PurchasePlan", "StatusDecision",
 ]

@@ -25,6 +25,10 @@ class Consortium(TimestampMixin, Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str | None] = mapped_column(String(12))
 
+    # Why a submitted groupement no longer meets the market's reservation (a member lost its
+    # status after submission); empty when it does. See docs/legal-rules.md.
+    rules_flag: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     posting: Mapped[Posting | None] = relationship()
     created_by: Mapped[Organisation] = relationship()
     members: Mapped[list["ConsortiumMember"]] = relationship(

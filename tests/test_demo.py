@@ -108,6 +108,18 @@ def test_flags_follow_the_legal_form(loaded):
             "eiti", "ea", "esat"} <= set(kinds)
 
 
+def test_some_statuses_are_verified_by_the_animator_and_others_wait(loaded):
+    from app.services.statuses import pending
+
+    db, summary = loaded
+    ressourcerie = db.scalar(select(Organisation).where(
+        Organisation.name == "La Ressourcerie de l'Île"))
+    assert ressourcerie.status_verified("siae")
+    assert summary.created["status_decisions"] == 9
+    waiting = pending(db)
+    assert waiting and all(not p.organisation.status_verified(p.kind) for p in waiting)
+
+
 def test_identity_details_are_valid(loaded):
     db, _ = loaded
     orgs = all_of(db, Organisation)

@@ -18,6 +18,9 @@ from seed.demo.persist import save_network_members, save_organisations, save_pos
 from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+from seed.demo.statuses import validate_demo_statuses
+
+ANIMATOR_EMAIL = next(a.email for a in DEMO_ACCOUNTS if a.is_animator)
 
 BUYER_KEY = "commune-44143"  # the demo buyer (Ville de Rezé), who gets the sample plan
 
@@ -74,6 +77,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                     for account in DEMO_ACCOUNTS]
         session.flush()
         plans = ensure_sample_plan(session, by_key.get(BUYER_KEY), None)
+        validated, planned_validations = validate_demo_statuses(
+            session, by_key, ANIMATOR_EMAIL)
         session.commit()
     except Exception:
         session.rollback()
@@ -84,8 +89,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
         "follow_up_events": events,
-
         "purchase_plans": plans,
+        "status_decisions": validated,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -95,8 +100,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
         "follow_up_events": planned_events,
-
         "purchase_plans": 1,
+        "status_decisions": planned_validations,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())

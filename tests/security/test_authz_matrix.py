@@ -15,6 +15,7 @@ GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupemen
 TOKEN = dict.fromkeys(ROLES, 401)  # the API ignores session cookies: a bearer token or nothing
 
 BUYERS = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=DENIED)  # A, B: ESS
+ANIMATOR_ONLY = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=OK)
 
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
 # this order (the ones that change A's objects last).
@@ -77,6 +78,7 @@ MATRIX = {
     "plans.export_csv": ("GET", "/plan-achats/{plan}.csv", A_ONLY),
     "plans.printable": ("GET", "/plan-achats/{plan}/imprimer", A_ONLY),
     "plans.upload": ("POST", "/plan-achats/", BUYERS),
+    "animation.statuses": ("GET", "/animation/statuts", ANIMATOR_ONLY),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
     "matches.viewed": ("POST", "/suggestions/besoin/{posting}/vu", SIGNED_IN),
@@ -117,6 +119,9 @@ MATRIX = {
     "organisations.create_api_token": ("POST", "/organisations/{org}/api/jetons", A_OR_ANIMATOR),
     "organisations.revoke_api_token": ("POST", "/organisations/{org}/api/jetons/{api_token}"
                                                "/revoquer", A_OR_ANIMATOR),
+    # A declares no SIAE status: the animator's decision is refused next to the note (400).
+    "animation.decide_status": ("POST", "/animation/statuts/{org}/siae",
+                                dict(ANIMATOR_ONLY, animator=400)),
     "auth.logout": ("POST", "/compte/deconnexion", SIGNED_IN),
 }
 POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting as A
@@ -124,7 +129,8 @@ POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting a
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
                "organisations.create_api_token": {"name": "Outil", "scopes": "read"},
                "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
-               "matches.feedback": {"useful": "oui", "reason": "relevant"}}
+               "matches.feedback": {"useful": "oui", "reason": "relevant"},
+               "animation.decide_status": {"decision": "valider", "note": "Pièce vue"}}
 
 
 def outcome(response) -> str | int:
