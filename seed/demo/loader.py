@@ -17,6 +17,7 @@ from seed.demo.outcomes import save_outcomes
 from seed.demo.persist import save_network_members, save_organisations, save_postings
 from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
+from seed.demo.references import reference_specs, save_references
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
 from seed.demo.statuses import validate_demo_statuses
 
@@ -73,6 +74,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         postings, lots = save_postings(session, specs.postings, by_key)
         events, planned_events = save_outcomes(session, by_key)
         planned_awards, awards = save_awards(session)
+        references = save_references(session, reference_specs(), by_key)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
         session.flush()
@@ -85,7 +87,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         raise
     created = {
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
-        "awards": awards,
+        "awards": awards, "references": references,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
         "follow_up_events": events,
@@ -97,6 +99,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "network_members": sum(len(spec.member_keys) for spec in specs.networks),
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
         "awards": planned_awards,
+        "references": len(reference_specs()),
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
         "follow_up_events": planned_events,
