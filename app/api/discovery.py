@@ -10,7 +10,7 @@ from app.api.schemas import CpvArgs, CpvOut, FiguresOut, MeOut, SearchArgs, Sear
 from app.extensions import db
 from app.services.cpv_suggestions import MIN_TEXT_LENGTH, clean_text, suggest_cpv
 from app.services.search import Hit, SearchQuery, run_search
-from app.services.stats import platform_stats
+from app.services import observatory as territory
 from models import Organisation
 
 blp = api_blueprint("api_discovery", "", "Recherche, codes CPV, chiffres, jeton")
@@ -55,9 +55,11 @@ def cpv(args):
 @blp.route("/observatory", methods=["GET"])
 @blp.response(200, FiguresOut)
 def observatory():
-    """The platform's headline figures (organisations, published needs and offers)"""
-    figures = platform_stats(db.session)
-    return {name: figures[name] for name in ("organisations", "needs", "offers")}
+    """The observatory's figures: key numbers and every table of /observatoire/"""
+    numbers = territory.key_numbers(db.session)
+    return {**{name: numbers[name] for name in ("organisations", "needs", "offers")},
+            "key_numbers": numbers,
+            "figures": [item.as_dict() for item in territory.all_figures(db.session)]}
 
 
 @blp.route("/me", methods=["GET"])

@@ -135,7 +135,9 @@ def publish(posting_id: int):
 def close(body, posting_id: int):
     """Close an own published posting as awarded (with its winners) or cancelled"""
     posting = own_posting(posting_id, for_update=True)
-    close_with_outcome(db.session, posting, Outcome(**body))
+    amount = body.pop("amount")
+    outcome = Outcome(**body, amount=None if amount is None else Decimal(f"{amount:.2f}"))
+    close_with_outcome(db.session, posting, outcome)
     return posting
 
 

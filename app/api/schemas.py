@@ -139,8 +139,8 @@ class CloseIn(ma.Schema):
     consortium_ids = fields.List(fields.Integer(), load_default=list, validate=length(30))
     outside_siret = Text(load_default="", validate=length(20))
     outside_name = Text(load_default="", validate=length(200))
-    amount = fields.Decimal(allow_none=True, load_default=None, as_string=True,
-                            validate=validate.Range(min=0, max=10**12))
+    amount = fields.Float(allow_none=True, load_default=None,
+                          validate=validate.Range(min=0, max=999_999_999_999))
     awarded_on = fields.Date(allow_none=True, load_default=None)
 
 
@@ -290,7 +290,22 @@ class MeOut(ma.Schema):
     token = fields.Nested(TokenOut, required=True)
 
 
+class FigureOut(ma.Schema):
+    """One table of the observatory: each row is a label then one number per value column."""
+
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    columns = fields.List(fields.String(), required=True)
+    rows = fields.List(fields.List(fields.Raw()), required=True)
+    chart = fields.String(required=True, metadata={"description": "bars, timeline ou table"})
+    note = fields.String(required=True)
+
+
 class FiguresOut(ma.Schema):
     organisations = fields.Integer(required=True)
     needs = fields.Integer(required=True, metadata={"description": "Besoins publiés"})
     offers = fields.Integer(required=True, metadata={"description": "Offres publiées"})
+    key_numbers = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                              metadata={"description": "Chiffres clés de l'observatoire"})
+    figures = fields.List(fields.Nested(FigureOut), required=True,
+                          metadata={"description": "Tableaux de /observatoire/ (2 min de cache)"})

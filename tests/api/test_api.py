@@ -44,7 +44,7 @@ def test_token_edits_publishes_and_closes_its_own_postings(client, pair, issue, 
     assert unnamed.status_code == 422 and "titulaire" in unnamed.json["message"]
     closed = client.post(f"{url}/close", headers=headers, json={
         "reason": "awarded", "outside_siret": "732 829 320 00074",
-        "outside_name": "Traiteur du Sillon", "amount": "4200.00"})
+        "outside_name": "Traiteur du Sillon", "amount": 4200})
     assert closed.json["status"] == "closed" and closed.json["close_reason"] == "awarded"
     stored = db.scalar(select(Posting).where(Posting.id == posting["id"]))
     assert (stored.title, stored.status) == ("Traiteur bio", "closed")

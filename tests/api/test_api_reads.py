@@ -47,5 +47,13 @@ def test_search_explains_its_hits(client, pair):
 
 
 def test_observatory_figures(client, pair):
-    assert client.get("/api/v1/observatory").json == {"organisations": 2, "needs": 2,
-                                                      "offers": 0}
+    from app.services.observatory import CACHE
+
+    CACHE.clear()  # figures are cached for 2 minutes per database
+    answer = client.get("/api/v1/observatory").json
+    assert (answer["organisations"], answer["needs"], answer["offers"]) == (2, 2, 0)
+    assert answer["key_numbers"]["organisations"] == 2
+    by_key = {figure["key"]: figure for figure in answer["figures"]}
+    assert {"organisations-filiere", "organisations-commune"} <= set(by_key)
+    by_filiere = by_key["organisations-filiere"]
+    assert sum(row[1] for row in by_filiere["rows"]) >= 1 and by_filiere["columns"]
