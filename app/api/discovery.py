@@ -8,9 +8,9 @@ from app.api.base import HEAVY_LIMIT, api_blueprint, documented_limit, limit
 from app.api.pagination import envelope
 from app.api.schemas import CpvArgs, CpvOut, FiguresOut, MeOut, SearchArgs, SearchPage
 from app.extensions import db
+from app.services import observatory as territory
 from app.services.cpv_suggestions import MIN_TEXT_LENGTH, clean_text, suggest_cpv
 from app.services.search import Hit, SearchQuery, run_search
-from app.services import observatory as territory
 from models import Organisation
 
 blp = api_blueprint("api_discovery", "", "Recherche, codes CPV, chiffres, jeton")
