@@ -48,6 +48,8 @@ class Config:
         self.DATABASE_URL = database_url()
         self.INSTANCE_DIR = str(INSTANCE_DIR)
         self.WTF_CSRF_TIME_LIMIT = None
+        # Bodies are refused (413) before anything reads them: uploads are plans of 2 MB at most.
+        self.MAX_CONTENT_LENGTH = 4 * 1024 * 1024
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -15,6 +15,7 @@ MESSAGES = {
     404: "Cette page n'existe pas (ou plus).",
     405: "Méthode non autorisée.",
     409: "Une autre modification est arrivée au même moment : rechargez la page et vérifiez.",
+    413: "Fichier trop volumineux : 4 Mo au plus.",
     429: "Trop de tentatives : réessayez dans quelques minutes.",
     500: "Une erreur inattendue est survenue. L'équipe a été prévenue.",
     503: "Le service est très sollicité : réessayez dans un instant.",
