@@ -9,7 +9,7 @@ from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
-              "dashboard", "messages", "search", "consortia", "opendata", "ops")
+              "dashboard", "messages", "search", "consortia", "opendata", "ops", "moderation")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -7,6 +7,7 @@ from models.consortium import Consortium, ConsortiumMember
 from models.errors import DomainError, NotAllowed, ValidationError
 from models.match import Match
 from models.message import Message, Thread
+from models.moderation import AuditEntry, ModerationItem
 from models.notification import Notification
 from models.organisation import NetworkMember, Organisation
 from models.posting import Lot, Posting
@@ -18,5 +19,5 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector",
+    "StoredVector", "AuditEntry", "ModerationItem",
 ]

@@ -90,3 +90,11 @@ class AlertForm(FrenchForm):
 
 class JoinForm(FrenchForm):
     siret = StringField("SIRET de l'organisation", validators=[required(), valid_siret])
+
+
+class ClaimForm(FrenchForm):
+    """Claiming a memberless organisation: a word for the animators (optional)."""
+
+    note = TextAreaField("Votre rôle dans la structure (facultatif)", validators=[
+        optional(), Length(max=1000, message="1 000 caractères au plus.")],
+        render_kw={"maxlength": 1000, "rows": 3})

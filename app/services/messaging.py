@@ -5,6 +5,7 @@ from collections.abc import Callable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.services.moderation import has_members, queue_message
 from app.services.notify import notify
 from app.services.races import added_once
 from models import Message, Organisation, Posting, Thread, User, ValidationError
@@ -58,7 +59,8 @@ def start_thread(session: Session, sender: Organisation, user: User, recipient: 
 
 def reply(session: Session, thread: Thread, sender: Organisation, user: User, body: str,
           link: Callable[[Thread], str]) -> Message:
-    """Add a message; the other side is notified."""
+    """Add a message; the other side is notified, or, when it has no member yet, the
+    conversation goes to the animators' moderation queue (delivered once it is claimed)."""
     if not thread.involves(sender.id):
         raise ValidationError("Votre organisation ne participe pas à cette conversation.")
     message = Message(thread=thread, sender_organisation=sender, sender_user=user,
@@ -66,6 +68,9 @@ def reply(session: Session, thread: Thread, sender: Organisation, user: User, bo
     session.add(message)
     session.flush()
     other = other_side(thread, sender.id)
+    if not has_members(session, other.id):
+        queue_message(session, thread, user)
+        return message
     notify(session, other, "message",
            f"Nouveau message de {sender.name} : « {thread.subject} ».", link(thread))
     return message

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.infra import vectors
 from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
-from app.services import account_mail, notify
+from app.services import account_mail, moderation, notify
 from app.services.alerts import alert_fitting_organisations
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
 from app.services.matching import refresh_all_open_needs, refresh_matches
@@ -87,7 +87,13 @@ def digest_email(session: Session, ctx: JobContext, event: OutboxEvent, **payloa
     notify.email_digest(session, ctx.mailer, **payload)
 
 
+def moderation_queued(session: Session, ctx: JobContext, event: OutboxEvent,
+                      item_id: int) -> None:
+    moderation.email_animators(session, ctx.mailer, item_id)
+
+
 REACTIONS = {
+    moderation.MODERATION_QUEUED: moderation_queued,
     NEED_PUBLISHED: need_published,
     NEED_CHANGED: need_changed,
     PROFILES_CHANGED: profiles_changed,

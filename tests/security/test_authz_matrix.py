@@ -12,6 +12,7 @@ SIGNED_IN = dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=OK)
 A_ONLY = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=DENIED)
 A_OR_ANIMATOR = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=OK)
 GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupement
+ANIMATOR_ONLY = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=OK)
 
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
 # this order (the ones that change A's objects last).
@@ -29,6 +30,11 @@ MATRIX = {
     "auth.forgot_password": ("GET", "/compte/mot-de-passe-oublie", PUBLIC),
     "auth.reset_password": ("GET", "/compte/nouveau-mot-de-passe/faux", dict.fromkeys(ROLES, 400)),
     "auth.change": ("GET", "/compte/mot-de-passe", SIGNED_IN),
+    "auth.verify_email_request": ("GET", "/compte/verifier-adresse", SIGNED_IN),
+    "auth.verify_email": ("GET", "/compte/adresse-verifiee/faux", dict.fromkeys(ROLES, 400)),
+    "moderation.queue": ("GET", "/animation/moderation", ANIMATOR_ONLY),
+    "moderation.network": ("GET", "/animation/reseaux/{network}", A_OR_ANIMATOR),
+    "organisations.claim": ("GET", "/organisations/{org_c}/revendiquer", SIGNED_IN),
     "opendata.directory_csv": ("GET", "/donnees/annuaire.csv", PUBLIC),
     "opendata.needs_json": ("GET", "/donnees/besoins.json", PUBLIC),
     "opendata.cpv": ("GET", "/donnees/cpv", dict.fromkeys(ROLES, 400)),
@@ -62,6 +68,8 @@ MATRIX = {
     "consortia.printable": ("GET", "/groupements/{consortium}/imprimer", GROUPEMENT),
     "consortia.proposals": ("GET", "/groupements/proposer/{posting}", SIGNED_IN),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
+    "moderation.report": ("POST", "/animation/signaler/annonce/{posting}", SIGNED_IN),
+    "moderation.decide": ("POST", "/animation/moderation/{item}/refuser", ANIMATOR_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
     "matches.act": ("POST", "/suggestions/{match}/dismiss", A_ONLY),
     "consortia.invite": ("POST", "/groupements/{consortium}/inviter", A_OR_ANIMATOR),
@@ -84,7 +92,8 @@ MATRIX = {
 POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting as A
                "consortia.form_proposal": {"organisation_id": "{org}"},
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
-               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"}}
+               "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
+               "moderation.report": {"note": "Annonce en double"}}
 
 
 def outcome(response) -> str | int:

@@ -3,7 +3,17 @@ animator, and one object of every kind that a route can take by id, owned by A."
 
 from dataclasses import dataclass, field
 
-from models import Consortium, ConsortiumMember, Match, Membership, Message, Notification, Thread
+from models import (
+    Consortium,
+    ConsortiumMember,
+    Match,
+    Membership,
+    Message,
+    ModerationItem,
+    NetworkMember,
+    Notification,
+    Thread,
+)
 from tests.factories import PASSWORD, make_membership, make_organisation, make_posting
 
 ROLES = ("anonymous", "member_a", "member_b", "animator")
@@ -53,7 +63,13 @@ def build_world(db, auth) -> World:
                                        lot_numbers=[1]))
     _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=b.id,
                               role="co_contractor", invitation_status="invited"))
-    return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
+    # C has no member: a claim waits in the animators' queue. A's user also runs network N.
+    c = make_organisation(db, "Organisation C", website="https://orgc.example")
+    item = _add(db, ModerationItem(kind="claim", organisation_id=c.id, user_id=joiner.id))
+    network = make_organisation(db, "Réseau N", kind="network")
+    make_membership(db, users["member_a"].id, network, role="owner")
+    _add(db, NetworkMember(network_id=network.id, member_id=a.id))
+    return World({"org": a.id, "org_c": c.id, "item": item.id, "network": network.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
                   "thread": thread.id, "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id})
 

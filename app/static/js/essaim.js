@@ -23,3 +23,16 @@ document.addEventListener("click", function (event) {
   if (cpv) { addCpvCode(cpv); return; }
   if (target && target.closest("[data-print]")) { window.print(); }
 });
+
+// The compact menu on phones: the button shows or hides the menu (CSS folds it under 700 px).
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector(".menu-toggle");
+  if (!toggle) { return; }
+  document.documentElement.classList.add("js-menu");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.closest(".nav").classList.toggle("open", open);
+  });
+});
