@@ -14,7 +14,7 @@ from app.messages import bp
 from app.messages.forms import NewThreadForm, ReplyForm
 from app.organisations.formkit import submit
 from app.services.messaging import other_side, reply, start_thread, threads_of
-from app.services.moderation import UNREACHABLE, has_members
+from app.services.moderation import MESSAGE_QUEUED, has_members
 from models import Organisation, Posting, Thread
 
 
@@ -69,7 +69,7 @@ def new():
         return render_template("messages/new.html", form=form, sender=sender,
                                recipient=recipient, posting=posting, reachable=reachable)
     if not reachable:
-        flash(UNREACHABLE.format(what="message"), "info")
+        flash(MESSAGE_QUEUED, "info")
     return redirect(thread_link(thread))
 
 
@@ -86,7 +86,7 @@ def show(thread_id: int):
     reachable = has_members(db.session, other.id)
     if saved:
         if not reachable:
-            flash(UNREACHABLE.format(what="message"), "info")
+            flash(MESSAGE_QUEUED, "info")
         return redirect(thread_link(thread) + "#dernier")
     return render_template("messages/show.html", thread=thread, side=side, form=form,
                            other=other, reachable=reachable)

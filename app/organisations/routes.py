@@ -17,7 +17,7 @@ from app.services.memberships import (
     memberships_of_user,
     request_to_join,
 )
-from app.services.moderation import UNREACHABLE, has_members
+from app.services.moderation import JOIN_QUEUED, has_members
 from app.services.organisations import (
     OrganisationData,
     find_by_siret,
@@ -134,7 +134,7 @@ def join(organisation_id: int):
     if try_write(lambda: request_to_join(db.session, current_user._get_current_object(),
                                          organisation, members_url), category="info"):
         flash(f"Votre demande a été envoyée aux responsables de « {organisation.name} »."
-              if reachable else UNREACHABLE.format(what="demande"), "success")
+              if reachable else JOIN_QUEUED, "success")
     return redirect(url_for("organisations.mine"))
 
 

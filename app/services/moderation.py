@@ -19,9 +19,11 @@ MODERATION_QUEUED = "moderation_queued"
 KIND_LABELS = {"message": "Message à une structure sans compte",
                "join_request": "Demande d'adhésion à une structure sans compte",
                "claim": "Revendication d'une structure", "report": "Contenu signalé"}
-UNREACHABLE = ("Cette structure n'a pas encore de compte sur Essaim : votre {what} est transmis "
-               "à l'équipe d'animation, qui l'invitera à rejoindre la plateforme. Vous serez "
-               "prévenu dès qu'elle pourra vous répondre.")
+UNREACHABLE = ("Cette structure n'a pas encore de compte sur Essaim : {what} à l'équipe "
+               "d'animation, qui l'invitera à rejoindre la plateforme. Vous serez prévenu dès "
+               "qu'elle pourra vous répondre.")
+MESSAGE_QUEUED = UNREACHABLE.format(what="votre message est transmis")
+JOIN_QUEUED = UNREACHABLE.format(what="votre demande est transmise")
 
 
 def has_members(session: Session, organisation_id: int) -> bool:
