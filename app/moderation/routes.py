@@ -23,7 +23,7 @@ from models import ModerationItem, Organisation, Posting
 # Pages of the animators' space that other blueprints may add (shown when registered).
 SPACE_LINKS = (("moderation.queue", "File de modération"),
                ("animation.statuses", "Statuts à valider"))
-STATUS_LABELS = {"open": "En attente", "approved": "Approuvé", "rejected": "Refusé",
+STATUS_LABELS = {"open": "En attente", "approved": "Approuvé ou traité", "rejected": "Refusé",
                  "delivered": "Remis à la structure"}
 
 
