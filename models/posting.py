@@ -19,9 +19,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validat
 
 from models.base import Base, TimestampMixin, ValidationError, utcnow
 from models.errors import raise_all
-from models.validators import too_long
 from models.organisation import Organisation
 from models.reference import Commune, CpvCode, Filiere, Lever
+from models.validators import too_long
 
 DIRECTIONS = ("need", "offer")
 POSTING_TYPES = ("tender", "purchase", "partnership", "resource", "skills", "financing")
@@ -140,16 +140,21 @@ class Posting(TimestampMixin, Base):
         raise_all(self.problems())
 
     def problems(self) -> list[ValidationError]:
-        """Every cross-field rule this posting breaks, each with its French message."""
+        """Every rule this posting breaks (lengths, cross-field), each with its French message."""
+        found = []
+        if len(self.title or "") > MAX_TITLE:
+            found.append(ValidationError(too_long("Le titre", self.title, MAX_TITLE), "title"))
+        if len(self.description or "") > MAX_DESCRIPTION:
+            found.append(ValidationError(
+                too_long("La description", self.description, MAX_DESCRIPTION), "description"))
+        return found + self._cross_field_problems()
+
+    def _cross_field_problems(self) -> list[ValidationError]:
         found = []
 
         def problem(message: str, field: str) -> None:
             found.append(ValidationError(message, field))
 
-        if len(self.title or "") > MAX_TITLE:
-            problem(too_long("Le titre", self.title, MAX_TITLE), "title")
-        if len(self.description or "") > MAX_DESCRIPTION:
-            problem(too_long("La description", self.description, MAX_DESCRIPTION), "description")
         if self.type != "tender":
             if self.reserved not in (None, "none"):
                 problem("Seul un appel d'offres peut être un marché réservé.", "reserved")

@@ -8,7 +8,6 @@ from app.extensions import db
 from app.moderation import bp
 from app.moderation.forms import ReportForm
 from app.moderation.links import item_link
-from app.services.moderation import decide as decide_item
 from app.services.moderation import (
     KIND_LABELS,
     decided_items,
@@ -16,6 +15,7 @@ from app.services.moderation import (
     open_items,
     report_posting,
 )
+from app.services.moderation import decide as decide_item
 from app.services.networks import members_of_network, networks_of, opportunities_for
 from app.transaction import try_write
 from models import ModerationItem, Organisation, Posting

@@ -5,9 +5,9 @@ from dataclasses import fields
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,

@@ -110,8 +110,9 @@ def _account_exists(user: User) -> str:
 
 
 def _verify_email(user: User) -> str:
+    link = _link("auth.verify_email", token=verification_token(user))
     return ("Bonjour,\n\nPour confirmer que cette adresse est bien la vôtre, ouvrez ce lien "
-            f"(valable trois jours) :\n\n{_link('auth.verify_email', token=verification_token(user))}"
+            f"(valable trois jours) :\n\n{link}"
             "\n\nSi vous n'avez rien demandé, ignorez ce message.\n")
 
 

@@ -10,6 +10,7 @@ from app.services.notify import notify
 from app.services.races import added_once
 from models import Message, Organisation, Posting, Thread, User, ValidationError
 from models.message import conversation_key
+from models.validators import too_long
 
 MAX_BODY = 5000
 
@@ -19,7 +20,7 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ValidationError("Le message ne peut pas être vide.", "body")
     if len(body) > MAX_BODY:
-        raise ValidationError(f"Le message est trop long ({MAX_BODY} caractères au plus).", "body")
+        raise ValidationError(too_long("Le message", body, MAX_BODY), "body")
     return body
 
 

@@ -11,8 +11,16 @@ from sqlalchemy.orm import Session
 
 from app.infra.mail import Mailer
 from app.services.notify import notify
-from models import Membership, ModerationItem, Organisation, Posting, Thread, User
-from models import NotAllowed, ValidationError
+from models import (
+    Membership,
+    ModerationItem,
+    NotAllowed,
+    Organisation,
+    Posting,
+    Thread,
+    User,
+    ValidationError,
+)
 from models.change_log import emit
 
 MODERATION_QUEUED = "moderation_queued"

@@ -11,6 +11,7 @@ from seed.demo.context import BuildContext, load_places
 from seed.demo.fixed_orgs import featured, networks, public_buyers
 from seed.demo.generated_orgs import generated
 from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
+from seed.demo.moderation import ensure_moderation_demo
 from seed.demo.networks import network_members
 from seed.demo.persist import save_network_members, save_organisations, save_postings
 from seed.demo.postings import build_postings
@@ -65,6 +66,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         postings, lots = save_postings(session, specs.postings, by_key)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
+        moderation = ensure_moderation_demo(session, by_key)
         session.commit()
     except Exception:
         session.rollback()
@@ -73,6 +75,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
+        "moderation_items": moderation,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -80,6 +83,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
+        "moderation_items": 2,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())

@@ -69,7 +69,8 @@ def build_world(db, auth) -> World:
     network = make_organisation(db, "Réseau N", kind="network")
     make_membership(db, users["member_a"].id, network, role="owner")
     _add(db, NetworkMember(network_id=network.id, member_id=a.id))
-    return World({"org": a.id, "org_c": c.id, "item": item.id, "network": network.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
+    return World({"org": a.id, "org_c": c.id, "item": item.id, "network": network.id,
+                  "org_b": b.id, "posting": need.id, "draft": draft.id,
                   "thread": thread.id, "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id})
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.services import cpv_suggestions
 from models.posting import Posting
-from tests.web.test_publishing import TODAY, buyer, only_posting, tender  # noqa: F401
 from tests.factories import text
+from tests.web.test_publishing import TODAY, buyer, only_posting, tender  # noqa: F401
 
 
 def test_every_error_shows_after_one_submit(client, db, buyer):  # noqa: F811

@@ -31,7 +31,8 @@ def world(db, auth):
 
 def outbox_to(app, address: str) -> list:
     folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    mails = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in sorted(folder.glob("*.eml"))]
+    mails = [message_from_bytes(path.read_bytes(), policy=policy.default)
+             for path in sorted(folder.glob("*.eml"))]
     return [mail for mail in mails if mail["To"] == address]
 
 
