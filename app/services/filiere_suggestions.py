@@ -7,8 +7,8 @@ from pathlib import Path
 from app.services.cpv_suggestions import clean_text, suggest_cpv
 from matching.sectors import filieres_for_cpv
 
-CPV_CONSIDERED = 3
-RELATIVE_SCORE = 0.5  # a CPV guess far below the best one is noise
+CPV_CONSIDERED = 10
+RELATIVE_SCORE = 0.2  # a CPV guess far below the best one is noise
 
 
 def suggest_filieres(title: str, description: str, instance_dir: Path | str) -> list[str]:

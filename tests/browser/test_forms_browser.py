@@ -60,6 +60,10 @@ def test_focus_stays_on_the_card_after_an_inline_action(
     page.keyboard.press("Enter")
     expect(page.locator("article.match[data-status='interested']")).to_have_count(1)
     expect(page.locator("article.match[data-status='interested']")).to_be_visible()
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.closest('article.match') !== null")
+    in_card = "document.activeElement && document.activeElement.closest('article.match') !== null"
+    for _ in range(50):  # wait_for_function would eval in the page, which the CSP forbids
+        if page.evaluate(in_card):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(in_card), page.evaluate("document.activeElement.outerHTML")
     axe(page, "dashboard after « Intéressé »")
