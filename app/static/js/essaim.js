@@ -90,19 +90,19 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   var elt = event.detail.elt;
   var active = document.activeElement;
   var swapped = event.detail.target;
+  var anchor = active && active.parentElement ? active.parentElement.closest("[id]") : null;
   lastTrigger = {
     targetId: swapped && swapped.id,
+    anchorId: anchor && anchor !== swapped ? anchor.id : null,
     hadFocus: !!(active && elt && (elt === active || elt.contains(active))),
     label: active ? (active.getAttribute("aria-label") || active.textContent || "").trim() : "",
     name: active ? active.getAttribute("name") : null
   };
 });
-document.addEventListener("htmx:afterSettle", function (event) {
-  var target = event.detail.elt;
-  if (!target || !target.isConnected) { target = event.detail.target; }
-  if ((!target || !target.isConnected) && lastTrigger && lastTrigger.targetId) {
-    target = document.getElementById(lastTrigger.targetId);  // an outerHTML swap's new element
-  }
+// An outerHTML swap fires its events on the detached old element (they never reach the
+// document, or reach it from an ancestor after the request): the new element is then found by
+// the old one's id.
+function afterSwapped(target) {
   if (!target || !target.isConnected) { return; }
   attachCounters(target);
   var message = target.querySelector("[data-announce]") || (target.dataset && target.dataset.announce ? target : null);
@@ -110,7 +110,9 @@ document.addEventListener("htmx:afterSettle", function (event) {
   var focusLost = !document.activeElement || document.activeElement === document.body;
   if (!lastTrigger || !(lastTrigger.hadFocus || focusLost)) { return; }
   var again = null;
-  var controls = target.querySelectorAll("button, a[href], input, select, textarea");
+  var scope = (lastTrigger.anchorId && document.getElementById(lastTrigger.anchorId)) || target;
+  if (!target.contains(scope)) { scope = target; }
+  var controls = scope.querySelectorAll("button, a[href], input, select, textarea");
   controls.forEach(function (control) {
     if (again) { return; }
     var label = (control.getAttribute("aria-label") || control.textContent || "").trim();
@@ -118,9 +120,20 @@ document.addEventListener("htmx:afterSettle", function (event) {
         (lastTrigger.label && label === lastTrigger.label)) { again = control; }
   });
   if (!again) {
-    again = target;
+    again = scope;
     if (!again.hasAttribute("tabindex")) { again.setAttribute("tabindex", "-1"); }
   }
   again.focus();
   lastTrigger = null;
+}
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail.elt;
+  if (!target || !target.isConnected) { target = event.detail.target; }
+  if (target && target.isConnected) { afterSwapped(target); }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var old = event.detail.target;
+  if (!lastTrigger || !old || old.isConnected || !lastTrigger.targetId) { return; }
+  var replaced = document.getElementById(lastTrigger.targetId);
+  if (replaced) { window.setTimeout(function () { afterSwapped(replaced); }, 0); }
 });
