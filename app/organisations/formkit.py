@@ -99,8 +99,9 @@ class TextLimit(Length):
         self.what = what
 
     def __call__(self, form, field):
-        if len(field.data or "") > self.max:
-            raise StopValidation(too_long(self.what, field.data, self.max))
+        text = (field.data or "").strip()  # measured as it is stored (the services strip)
+        if len(text) > self.max:
+            raise StopValidation(too_long(self.what, text, self.max))
 
 
 def required() -> DataRequired:

@@ -29,12 +29,13 @@ def test_limits_and_all_errors_at_once(new_page, login_as, territory, shoot, axe
     page.locator('input[name="filiere_ids"][value="reemploi"]').check()
     page.get_by_role("button", name="Publier", exact=True).click()
     main = page.locator("main")
-    for message in (f"Le titre fait {len(long_title)} caractères pour 200 au plus",
+    for message in (f"Le titre fait {len(long_title.strip())} caractères pour 200 au plus",
                     "Pour publier, la date limite doit être postérieure à aujourd'hui.",
                     "Code CPV mal formé : « 7731 »",
                     "Seul un appel d'offres peut être un marché réservé.",
                     "Montant en chiffres, par exemple 50 000"):
         expect(main).to_contain_text(message)
+    expect(main.locator(".error", has_text="Le titre fait")).to_have_count(1)  # said once
     assert page.get_by_label("Titre", exact=True).input_value() == long_title
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "form_all_errors")
