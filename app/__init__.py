@@ -9,7 +9,8 @@ from models.session import ROOT
 
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
-              "dashboard", "messages", "search", "consortia", "opendata", "ops", "moderation")
+              "dashboard", "messages", "search", "consortia", "opendata", "ops",
+              "observatory", "map", "plans", "animation", "moderation")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -75,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f"app.{name}").bp)
+    from app.api import init_api  # flask-smorest registers the API's blueprints itself
+
+    init_api(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -72,3 +72,6 @@ class Config:
         self.JOBS_EAGER = os.environ.get("ESSAIM_JOBS_EAGER") == "1"  # tests
         # How often a process looks at the change log for other processes' changes.
         self.INDEX_CHECK_INTERVAL = float(os.environ.get("ESSAIM_INDEX_CHECK_INTERVAL", "1.0"))
+        # Map tiles URL template ({z}/{x}/{y}); none by default: the map's offline background.
+        self.MAP_TILES = os.environ.get("ESSAIM_MAP_TILES", "")
+        self.MAP_ATTRIBUTION = os.environ.get("ESSAIM_MAP_ATTRIBUTION", "")

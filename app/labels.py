@@ -35,7 +35,34 @@ MATCH_STATUSES = {
     "interested": "Intéressé",
     "declined": "Pas pour nous",
     "contacted": "Contacté",
+    "replied": "A répondu",
+    "retained": "Retenu",
+    "not_retained": "Non retenu",
 }
+FOLLOW_UP = {  # one step of the follow-up history, as the buyer's timeline says it
+    "suggested": "suggéré par Essaim",
+    "viewed": "a consulté le besoin",
+    "shortlisted": "présélectionné",
+    "contacted": "contacté (message envoyé)",
+    "replied": "a répondu",
+    "interested": "s'est dit intéressé",
+    "not_interested": "a répondu « pas pour nous »",
+    "dismissed": "écarté",
+    "restored": "rétabli",
+    "applied": "a candidaté",
+    "retained": "retenu",
+    "not_retained": "non retenu",
+}
+FEEDBACK_REASONS = {  # why a suggestion was (not) useful: ranker training labels
+    "relevant": "Pertinente pour ce besoin",
+    "already_known": "Déjà connue de nous",
+    "off_topic": "Hors sujet",
+    "too_far": "Trop loin",
+    "not_eligible": "Ne remplit pas les conditions (marché réservé, statut)",
+    "too_small_or_big": "Taille ou capacité inadaptée",
+    "other": "Autre raison",
+}
+CONSORTIUM_OUTCOMES = {"retained": "Retenu", "not_retained": "Non retenu"}
 SDG = {
     1: "Pas de pauvreté", 2: "Faim « zéro »", 3: "Bonne santé et bien-être",
     4: "Éducation de qualité", 5: "Égalité entre les sexes", 6: "Eau propre et assainissement",
@@ -49,5 +76,6 @@ SDG = {
 ALL = {
     "kinds": KINDS, "directions": DIRECTIONS, "posting_types": POSTING_TYPES,
     "statuses": STATUSES, "close_reasons": CLOSE_REASONS, "reserved": RESERVED, "flags": FLAGS,
-    "match_statuses": MATCH_STATUSES, "sdg": SDG,
+    "match_statuses": MATCH_STATUSES, "sdg": SDG, "follow_up": FOLLOW_UP,
+    "consortium_outcomes": CONSORTIUM_OUTCOMES, "feedback_reasons": FEEDBACK_REASONS,
 }

@@ -5,10 +5,11 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
-CSP = "; ".join((
+CSP_DIRECTIVES = (
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -17,7 +18,8 @@ CSP = "; ".join((
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-))
+)
+CSP = "; ".join(CSP_DIRECTIVES)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -41,7 +43,7 @@ def start_request() -> None:
 
 def finish_request(response: Response) -> Response:
     """Add the security headers and the request id, then log the request as one JSON line."""
-    for name, value in HEADERS.items():
+    for name, value in current_app.extensions.get("essaim.headers", HEADERS).items():
         response.headers.setdefault(name, value)
     rid = g.get("request_id") or request_id()
     response.headers["X-Request-ID"] = rid
@@ -54,6 +56,21 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+def tile_origin(template: str) -> str:
+    """The origin a tile URL template loads images from (`{s}` subdomains as a wildcard)."""
+    url = urlsplit(template)
+    return f"{url.scheme}://{url.netloc.replace('{s}', '*')}" if url.scheme and url.netloc else ""
+
+
+def headers_for(app: Flask) -> dict[str, str]:
+    """The headers, with the map's tile server (ESSAIM_MAP_TILES) allowed as an image source."""
+    origin = tile_origin(app.config.get("MAP_TILES", ""))
+    if not origin:
+        return HEADERS
+    directives = [f"{d} {origin}" if d.startswith("img-src") else d for d in CSP_DIRECTIVES]
+    return {**HEADERS, "Content-Security-Policy": "; ".join(directives)}
+
+
 def register_security(app: Flask) -> None:
     """Headers and request logs for every response: pages, JSON, CSV, static files, errors."""
     if not log.handlers:
@@ -62,5 +79,6 @@ def register_security(app: Flask) -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
+    app.extensions["essaim.headers"] = headers_for(app)
     app.before_request(start_request)
     app.after_request(finish_request)

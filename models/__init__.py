@@ -1,16 +1,19 @@
 """Essaim's data model: SQLAlchemy 2.0 typed models, one module per aggregate (no Flask here)."""
 
+from models.api_token import ApiToken
 from models.award import Award
 from models.base import Base
 from models.change_log import OutboxEvent, ProfileChange, StoredVector
 from models.consortium import Consortium, ConsortiumMember
 from models.errors import DomainError, NotAllowed, ValidationError
+from models.follow_up import FollowUpEvent, ReminderSent, SuggestionFeedback
 from models.match import Match
 from models.message import Message, Thread
 from models.moderation import AuditEntry, ModerationItem
 from models.notification import Notification
-from models.organisation import NetworkMember, Organisation
+from models.organisation import NetworkMember, Organisation, StatusDecision
 from models.posting import Lot, Posting
+from models.purchase_plan import PurchasePlan
 from models.reference import Commune, CpvCode, Filiere, LegalForm, Lever
 from models.user import Membership, User
 
@@ -19,5 +22,6 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector", "AuditEntry", "ModerationItem",
+    "StoredVector", "ApiToken", "FollowUpEvent", "ReminderSent", "SuggestionFeedback",
+    "PurchasePlan", "StatusDecision", "AuditEntry", "ModerationItem",
 ]

@@ -8,6 +8,7 @@ from models.organisation import Organisation
 from models.posting import Posting
 
 CONSORTIUM_STATUSES = ("forming", "complete", "submitted")
+CONSORTIUM_OUTCOMES = ("retained", "not_retained")  # set when the tender closes
 MEMBER_ROLES = ("lead", "co_contractor", "subcontractor")
 INVITATION_STATUSES = ("invited", "accepted", "declined")
 
@@ -22,6 +23,11 @@ class Consortium(TimestampMixin, Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[str] = mapped_column(String(12), default="forming")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(12))
+
+    # Why a submitted groupement no longer meets the market's reservation (a member lost its
+    # status after submission); empty when it does. See docs/legal-rules.md.
+    rules_flag: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     posting: Mapped[Posting | None] = relationship()
     created_by: Mapped[Organisation] = relationship()
@@ -33,6 +39,12 @@ class Consortium(TimestampMixin, Base):
     def _check_status(self, _key: str, value: str) -> str:
         if value not in CONSORTIUM_STATUSES:
             raise ValidationError("Statut de groupement inconnu.", "status")
+        return value
+
+    @validates("outcome")
+    def _check_outcome(self, _key: str, value: str | None) -> str | None:
+        if value is not None and value not in CONSORTIUM_OUTCOMES:
+            raise ValidationError("Résultat de groupement inconnu.", "outcome")
         return value
 
 

@@ -1,13 +1,24 @@
 """A proposed match between a need and an organisation or an offer, and its follow-up."""
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError
 from models.organisation import Organisation
 from models.posting import Posting
 
-MATCH_STATUSES = ("proposed", "seen", "shortlisted", "interested", "declined", "contacted")
+# The latest step, a cache of the follow-up history (models/follow_up.py) for lists and filters.
+MATCH_STATUSES = ("proposed", "seen", "shortlisted", "interested", "declined", "contacted",
+                  "replied", "retained", "not_retained")
 
 
 class Match(TimestampMixin, Base):
@@ -20,6 +31,7 @@ class Match(TimestampMixin, Base):
         CheckConstraint(
             "(organisation_id IS NULL) <> (offer_id IS NULL)", name="exactly_one_target"
         ),
+        Index("ix_matches_need_id_status", "need_id", "status", "organisation_id"),  # observatory
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)

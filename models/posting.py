@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -37,6 +38,8 @@ posting_filieres = Table(
     Base.metadata,
     Column("posting_id", ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True),
     Column("filiere_id", ForeignKey("filieres.id"), primary_key=True),
+    # Per-filière counts scan the links in filière order (observatory).
+    Index("ix_posting_filieres_filiere_id", "filiere_id", "posting_id"),
 )
 posting_levers = Table(
     "posting_levers",
@@ -54,6 +57,11 @@ posting_cpv_codes = Table(
 
 class Posting(TimestampMixin, Base):
     __tablename__ = "postings"
+    __table_args__ = (  # the observatory's aggregates read these indexes only
+        Index("ix_postings_observatory", "status", "direction", "type", "commune_insee",
+              "insertion_hours", "reserved"),
+        Index("ix_postings_direction_published_at", "direction", "published_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True

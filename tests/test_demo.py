@@ -108,6 +108,18 @@ def test_flags_follow_the_legal_form(loaded):
             "eiti", "ea", "esat"} <= set(kinds)
 
 
+def test_some_statuses_are_verified_by_the_animator_and_others_wait(loaded):
+    from app.services.statuses import pending
+
+    db, summary = loaded
+    ressourcerie = db.scalar(select(Organisation).where(
+        Organisation.name == "La Ressourcerie de l'Île"))
+    assert ressourcerie.status_verified("siae")
+    assert summary.created["status_decisions"] == 9
+    waiting = pending(db)
+    assert waiting and all(not p.organisation.status_verified(p.kind) for p in waiting)
+
+
 def test_identity_details_are_valid(loaded):
     db, _ = loaded
     orgs = all_of(db, Organisation)
@@ -259,3 +271,33 @@ def test_a_second_run_changes_nothing(loaded):
     assert second.skipped["postings"] == first.created["postings"]
     db.expire_all()
     assert snapshot(db) == before
+
+
+def test_awarded_tenders_have_an_ess_winner_of_their_filiere(loaded):
+    db, summary = loaded
+    from models import Award
+    from seed.demo.awards import awarded_tenders
+    from seed.demo.persist import SOURCE
+
+    tenders = awarded_tenders(db)
+    awards = {award.posting_id: award for award in all_of(db, Award)}
+    assert tenders and all(tender.id in awards for tender in tenders)
+    seeded = [tender for tender in tenders if awards[tender.id].source == SOURCE]
+    assert summary.created["awards"] == len(seeded) >= len(tenders) - 1  # one closed by follow-up
+    for tender in seeded:
+        winner = awards[tender.id].organisation
+        assert winner.kind == "ess" and awards[tender.id].winner_siret == winner.siret
+        assert {f.id for f in winner.filieres} & {f.id for f in tender.filieres}
+    assert len({award.organisation_id for award in awards.values()}) > 1
+
+
+def test_the_demo_shows_a_closed_tender_with_its_award_and_a_follow_up(loaded):
+    from models import Award, FollowUpEvent, Organisation
+
+    db, summary = loaded
+    award = db.scalar(select(Award).where(Award.source == "essaim"))
+    assert award is not None and award.posting.close_reason == "awarded"
+    winner = db.scalar(select(Organisation).where(Organisation.id == award.organisation_id))
+    assert winner.name and award.posting.organisation.kind == "public_buyer"
+    kinds = set(db.scalars(select(FollowUpEvent.kind)))
+    assert {"interested", "retained"} <= kinds

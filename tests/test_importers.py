@@ -134,6 +134,28 @@ def test_siae_import_never_overwrites_an_organisation_managed_on_essaim(db, siae
     assert mine.name == "Notre fiche" and mine.source == "user"
 
 
+def test_the_official_file_verifies_statuses_by_siret_even_on_managed_organisations(
+        db, siae_slice):
+    from models import StatusDecision
+
+    fieldnames, rows = read_rows(siae_slice)
+    typed = rows[0]["siret"][:3] + " " + rows[0]["siret"][3:]  # matched once normalised
+    mine = make_organisation(db, "Notre fiche", siret=typed, legal_form_code="association")
+    ea_row = next(r for r in rows if r["kind"] == "EA")
+    geiq_row = next(r for r in rows if r["kind"] == "GEIQ")
+
+    import_siae(db, siae_slice)
+    db.refresh(mine)
+    assert mine.name == "Notre fiche" and mine.status_verified("siae")
+    ea = db.scalar(select(Organisation).where(Organisation.siret == ea_row["siret"]))
+    assert ea.status_verified("ea_esat") and not ea.siae
+    geiq = db.scalar(select(Organisation).where(Organisation.siret == geiq_row["siret"]))
+    assert geiq.statuses() == []  # a GEIQ is not an SIAE (art. L5132-4 du code du travail)
+    decisions = db.scalar(select(func.count()).select_from(StatusDecision))
+    import_siae(db, siae_slice)
+    assert db.scalar(select(func.count()).select_from(StatusDecision)) == decisions
+
+
 def test_siae_import_completes_a_buyer_stub_created_by_decp(db, siae_slice):
     fieldnames, rows = read_rows(siae_slice)
     stub = make_organisation(db, "ASSOC X", kind="public_buyer", source="decp",

@@ -35,6 +35,8 @@ class InviteForm(FlaskForm):
     organisation = StringField(
         "Organisation à inviter", validators=[DataRequired("Indiquez une organisation."),
                                               Length(max=250)])
+    role = SelectField("Rôle proposé", default="co_contractor",
+                       choices=[(k, v) for k, v in ROLES.items() if k != "lead"])
 
 
 class CheckboxesField(SelectMultipleField):

@@ -16,6 +16,7 @@ from app.consortia import bp
 from app.consortia.access import founder_choices, get_consortium, get_member, manager_organisation
 from app.consortia.forms import InviteForm, MemberForm, NewConsortiumForm, ProposalForm
 from app.extensions import db
+from app.forms import apply_errors
 from app.organisations.formkit import submit
 from app.services.consortia import lifecycle
 from app.services.consortia.export import export_rows, lot_holders, ordered_members, to_csv
@@ -36,6 +37,7 @@ from app.services.consortia.proposals import (
     find_proposal,
     propose,
 )
+from app.services.consortia.rules import explain
 from app.transaction import try_write
 from models import Organisation, Posting, ValidationError
 
@@ -146,7 +148,11 @@ def index():
 @bp.get("/<int:id>")
 @login_required
 def show(id: int):
-    consortium = get_consortium(id)
+    return _page(get_consortium(id))
+
+
+def _page(consortium, invite_form: InviteForm | None = None):
+    """The groupement's page; a refused invitation keeps what was typed, its error next to it."""
     manager = can_manage(consortium, current_viewer())
     forms = {}
     if manager and consortium.status == "forming":
@@ -154,10 +160,11 @@ def show(id: int):
     mine = current_viewer().organisation_ids
     return render_template(
         "consortia/show.html", consortium=consortium, members=ordered_members(consortium),
-        member_forms=forms, invite_form=InviteForm(), manager=manager,
+        member_forms=forms, invite_form=invite_form or InviteForm(formdata=None),
+        manager=manager,
         my_invitations=[m for m in consortium.members
                         if m.organisation_id in mine and m.invitation_status == "invited"],
-        errors=lifecycle.completeness_errors(consortium),
+        errors=lifecycle.completeness_errors(consortium), explanation=explain(consortium),
         invitable=_invitable(consortium) if forms else [])
 
 
@@ -187,13 +194,21 @@ def _apply(consortium, action: Callable[[], object], success: str):
 def invite(id: int):
     consortium = get_consortium(id)
     form = InviteForm()
-    if not form.validate():
-        flash("Indiquez l'organisation à inviter.", "error")
-        return redirect(url_for(".show", id=id))
-    invitee = lifecycle.find_organisation(db.session, form.organisation.data)
-    return _apply(consortium, lambda: lifecycle.invite(
-        db.session, consortium, invitee, current_viewer(), manager_organisation(consortium)),
-        "Invitation envoyée.")
+    if form.validate():
+        invitee = lifecycle.find_organisation(db.session, form.organisation.data)
+        try:
+            lifecycle.invite(db.session, consortium, invitee, current_viewer(),
+                             manager_organisation(consortium), form.role.data)
+        except ValidationError as error:
+            db.session.rollback()
+            if error.field not in ("organisation", "role"):  # e.g. no longer forming
+                flash(error.message, "error")
+                return redirect(url_for(".show", id=id))
+            apply_errors(form, error)
+        else:
+            flash("Invitation envoyée.", "success")
+            return redirect(url_for(".show", id=id))
+    return _page(consortium, form)
 
 
 @bp.post("/<int:id>/membres/<int:member_id>")
@@ -259,5 +274,5 @@ def export_csv(id: int):
 def printable(id: int):
     consortium = get_consortium(id)
     return render_template("consortia/print.html", consortium=consortium,
-                           members=ordered_members(consortium),
+                           members=ordered_members(consortium), explanation=explain(consortium),
                            lot_holders=lot_holders(consortium))

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.htmx import render_filtered
 from app.services.dashboard import dashboard_for
 from app.services.events import refresh_pending
+from app.services.feedback import feedback_by_match
 
 
 @bp.get("/")
@@ -14,4 +15,5 @@ from app.services.events import refresh_pending
 def index():
     boards = dashboard_for(db.session, current_user.active_organisations())
     return render_filtered("dashboard/index.html", "partials/dashboard_boards.html",
-                           boards=boards, computing=refresh_pending(db.session))
+                           boards=boards, computing=refresh_pending(db.session),
+                           feedback=feedback_by_match(db.session, current_user.id))

@@ -6,7 +6,7 @@ sweep enqueues any event whose job was lost (a crash between commit and enqueue,
 worker). A job runs one event in one transaction: the reaction's writes and the event's
 `done_at` commit together, so a job killed midway leaves the event pending and its re-run
 reaches the same final state. `flask worker` runs the consumer with the periodic tasks
-(sweep, expiry of postings, weekly digests).
+(sweep, expiry of postings, weekly digests, daily follow-up reminders).
 """
 
 import logging
@@ -51,6 +51,8 @@ class Jobs:
             self._in_app(self.expire_postings))
         huey.periodic_task(crontab(day_of_week="1", hour="7", minute="0"),
                            name="essaim.digests")(self._in_app(self.send_digests))
+        huey.periodic_task(crontab(hour="8", minute="15"), name="essaim.reminders")(
+            self._in_app(self.send_reminders))
 
     def _in_app(self, function):
         def wrapped(*args):
@@ -148,6 +150,14 @@ class Jobs:
             queued = send_weekly_digests(session)
             session.commit()
         return queued
+
+    def send_reminders(self) -> int:
+        from app.services.reminders import send_reminders
+
+        with self.sessions() as session:
+            sent = send_reminders(session)
+            session.commit()
+        return sent
 
 
 def enqueue_after_commit(app: Flask, session_factory, jobs: Jobs) -> None:

@@ -6,7 +6,9 @@ from app.htmx import render_filtered
 from app.postings import bp
 from app.postings.forms import PostingFilterForm
 from app.services.directory import reference_choices
+from app.services.follow_up import tender_follow_up
 from app.services.postings import get_posting, search_postings
+from app.services.references import awards_of
 
 
 @bp.get("/")
@@ -21,5 +23,10 @@ def index():
 @bp.get("/<int:id>")
 def show(id: int):
     posting = get_posting(db.session, id, is_member)
-    return render_template("postings/show.html", posting=posting,
-                           owner_view=is_member(posting.organisation_id))
+    owner_view = is_member(posting.organisation_id)
+    follow_up = (tender_follow_up(db.session, posting)
+                 if owner_view and posting.direction == "need" and posting.status != "draft"
+                 else None)
+    awards = awards_of(db.session, posting) if posting.close_reason == "awarded" else []
+    return render_template("postings/show.html", posting=posting, owner_view=owner_view,
+                           follow_up=follow_up, awards=awards)

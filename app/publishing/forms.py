@@ -17,7 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange
 
-from app.labels import CLOSE_REASONS, DIRECTIONS, POSTING_TYPES, RESERVED
+from app.labels import CLOSE_REASONS as CLOSE_REASON_LABELS
+from app.labels import DIRECTIONS, POSTING_TYPES, RESERVED
 from app.organisations.formkit import (
     AmountRange,
     EuroField,
@@ -28,8 +29,9 @@ from app.organisations.formkit import (
     required,
     text_limit,
 )
+from app.services.closing import CLOSE_REASONS, Candidates, Outcome
 from app.services.directory import ReferenceChoices
-from app.services.publishing import USER_CLOSE_REASONS, LotData, PostingData
+from app.services.publishing import LotData, PostingData
 from models.posting import MAX_DESCRIPTION, MAX_TITLE
 
 MAX_LOTS = 30
@@ -111,5 +113,29 @@ class PostingForm(FrenchForm):
 
 
 class CloseForm(FrenchForm):
-    reason = RadioField("Motif de clôture", choices=[
-        (reason, CLOSE_REASONS[reason]) for reason in USER_CLOSE_REASONS])
+    """Close a posting; for an awarded need, name the titulaire(s), the amount and the date."""
+
+    reason = RadioField("Motif de clôture", validators=[required()], choices=[
+        (reason, CLOSE_REASON_LABELS[reason]) for reason in CLOSE_REASONS])
+    organisation_ids = MultiCheckboxField("Titulaire(s) parmi les fournisseurs candidats",
+                                          coerce=int)
+    consortium_ids = MultiCheckboxField("Groupement(s) retenu(s)", coerce=int)
+    outside_siret = StringField("SIRET d'un autre titulaire",
+                                validators=[optional(), Length(max=20)])
+    outside_name = StringField("Nom de cet autre titulaire",
+                               validators=[optional(), Length(max=200, message=(
+                                   "200 caractères au plus."))])
+    amount = EuroField("Montant attribué (€ HT)", validators=[optional(), POSITIVE_AMOUNT])
+    awarded_on = DateField("Date d'attribution", validators=[optional()])
+
+    def with_candidates(self, candidates: Candidates) -> "CloseForm":
+        self.organisation_ids.choices = [(o.id, o.name) for o in candidates.organisations]
+        self.consortium_ids.choices = [(c.id, c.name) for c in candidates.consortia]
+        return self
+
+    def to_outcome(self) -> Outcome:
+        return Outcome(self.reason.data, list(self.organisation_ids.data or []),
+                       list(self.consortium_ids.data or []),
+                       (self.outside_siret.data or "").strip(),
+                       (self.outside_name.data or "").strip(), self.amount.data,
+                       self.awarded_on.data)

@@ -3,18 +3,18 @@
 from dataclasses import asdict
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.access import acting_or_onboarding, get_owned_or_403
 from app.extensions import db
 from app.organisations.formkit import submit
 from app.publishing import bp
 from app.publishing.forms import CloseForm, PostingForm
+from app.services.closing import candidates_of, close_with_outcome
 from app.services.directory import reference_choices
 from app.services.filiere_suggestions import suggest_filieres
 from app.services.publishing import (
     PostingData,
-    close_posting,
     posting_problems,
     postings_of,
     publish_posting,
@@ -134,9 +134,16 @@ def publish(posting_id: int):
 @login_required
 def close(posting_id: int):
     posting = own_posting(posting_id)
-    form = CloseForm()
-    saved, _ = submit(form, lambda: close_posting(db.session, posting, form.reason.data))
+    if posting.status != "published":
+        flash("Seule une annonce publiée peut être close.", "info")
+        return redirect(url_for("postings.show", id=posting.id))
+    candidates = candidates_of(db.session, posting)
+    form = CloseForm().with_candidates(candidates)
+    saved, awards = submit(form, lambda: close_with_outcome(
+        db.session, posting, form.to_outcome(), current_user))
     if not saved:
-        return render_template("publishing/close.html", form=form, posting=posting)
-    flash("Annonce close.", "success")
+        return render_template("publishing/close.html", form=form, posting=posting,
+                               candidates=candidates)
+    flash(f"Annonce close. {len(awards)} titulaire(s) enregistré(s) dans les références."
+          if awards else "Annonce close.", "success")
     return redirect(url_for("postings.show", id=posting.id))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.follow_up import Counts, counts_by_need, states_by_need
 from app.services.matching import opportunities_for
 from models import Match, Organisation, Posting
 
@@ -13,8 +14,8 @@ from models import Match, Organisation, Posting
 @dataclass
 class NeedSummary:
     posting: Posting
-    interested: list[Match] = field(default_factory=list)
-    shortlisted: int = 0
+    interested: list[Organisation] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
 
 
 @dataclass
@@ -25,16 +26,23 @@ class Board:
 
 
 def needs_summary(session: Session, organisation: Organisation) -> list[NeedSummary]:
-    postings = session.scalars(select(Posting).where(
+    """Open needs with their counts, computed from the follow-up history (a supplier both
+    shortlisted and interested counts in both)."""
+    postings = list(session.scalars(select(Posting).where(
         Posting.organisation_id == organisation.id, Posting.direction == "need",
-        Posting.status != "closed").order_by(Posting.created_at.desc()))
+        Posting.status != "closed").order_by(Posting.created_at.desc())))
+    states = states_by_need(session, [p.id for p in postings])
+    counts = counts_by_need(session, [p.id for p in postings], states)
+    interested = {need_id: [i for i, s in by_org.items()
+                            if s.answer == "interested" and not s.dismissed]
+                  for need_id, by_org in states.items()}
+    names = {o.id: o for o in session.scalars(select(Organisation).where(
+        Organisation.id.in_({i for ids in interested.values() for i in ids})))}
     summaries = []
     for posting in postings:
-        matches = session.scalars(select(Match).where(
-            Match.need_id == posting.id, Match.dismissed.is_(False))).all()
         summaries.append(NeedSummary(
-            posting, [m for m in matches if m.status == "interested"],
-            sum(m.status == "shortlisted" for m in matches)))
+            posting, sorted((names[i] for i in interested[posting.id]), key=lambda o: o.name),
+            counts[posting.id]))
     return summaries
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.services.follow_up import has_event, record
 from app.services.moderation import has_members, queue_message
 from app.services.notify import notify
 from app.services.races import added_once
@@ -69,12 +70,30 @@ def reply(session: Session, thread: Thread, sender: Organisation, user: User, bo
     session.add(message)
     session.flush()
     other = other_side(thread, sender.id)
+    _follow_up(session, thread, sender, other, user)
     if not has_members(session, other.id):
         queue_message(session, thread, user)
         return message
     notify(session, other, "message",
            f"Nouveau message de {sender.name} : « {thread.subject} ».", link(thread))
     return message
+
+
+def _follow_up(session: Session, thread: Thread, sender: Organisation, other: Organisation,
+               user: User) -> None:
+    """A message about a need is a step of its follow-up: the buyer's first message
+    « contacted » the supplier; the supplier's answer « replied » (its first message, when the
+    buyer has not written yet, counts as a contact)."""
+    posting = thread.posting
+    if posting is None or posting.direction != "need":
+        return
+    if sender.id == posting.organisation_id:
+        record(session, posting.id, "contacted", organisation_id=other.id, actor=user)
+    elif other.id == posting.organisation_id:
+        answered = has_event(session, posting.id, "contacted", organisation_id=sender.id)
+        record(session, posting.id, "replied" if answered else "contacted",
+               organisation_id=sender.id, actor=user,
+               note="" if answered else "À l'initiative du fournisseur")
 
 
 def other_side(thread: Thread, organisation_id: int) -> Organisation:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.services.audit import record_changes
 from app.services.races import added_once
+from app.services.statuses import declare, recheck_after_status_change, status_snapshot
 from models import Commune, Filiere, LegalForm, Membership, Organisation, User, ValidationError
 from models.validators import normalise_siret, siret_error
 
@@ -69,16 +70,15 @@ def _legal_form(session: Session, code: str | None) -> LegalForm | None:
 
 
 def apply_data(session: Session, organisation: Organisation, data: OrganisationData) -> None:
-    """Copy the submitted data; SIAE and EA/ESAT flags follow from the legal form."""
+    """Copy the submitted data; SIAE, EA/ESAT (legal form) and ESUS are declared statuses."""
     commune = get_commune(session, data.commune_insee)
     legal_form = _legal_form(session, data.legal_form_code)
     for name in ("kind", "name", "description", "capacities", "address", "website", "email",
-                 "phone", "headcount", "esus", "qpv", "sdg"):
+                 "phone", "headcount", "qpv", "sdg"):
         setattr(organisation, name, getattr(data, name))
     organisation.commune, organisation.lat, organisation.lon = commune, commune.lat, commune.lon
     organisation.legal_form = legal_form
-    organisation.siae = bool(legal_form and legal_form.is_siae)
-    organisation.ea_esat = bool(legal_form and legal_form.is_ea_esat)
+    declare(organisation, legal_form, data.esus)
     organisation.filieres = list(session.scalars(
         select(Filiere).where(Filiere.id.in_(data.filiere_ids))))
 
@@ -119,11 +119,14 @@ def update_organisation(session: Session, organisation: Organisation,
         raise ValidationError("Ce SIRET est déjà enregistré pour une autre organisation.",
                               "siret")
     organisation.siret = data.siret
+    before = status_snapshot(organisation)
     apply_data(session, organisation, data)
     session.flush()  # the foreign keys (commune, legal form) follow the relationships
     record_changes(session, organisation, editor, before,
                    OrganisationData.from_organisation(organisation))
     session.flush()
+    if status_snapshot(organisation) != before:  # a declared status was added or dropped
+        recheck_after_status_change(session, organisation)
     return organisation
 
 

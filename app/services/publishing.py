@@ -12,13 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.closing import Outcome, close_with_outcome
 from app.services.events import posting_saved
 from app.services.organisations import get_commune
 from models import CpvCode, Filiere, Lever, Lot, Organisation, Posting, ValidationError
 from models.errors import raise_all
 
 CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
-USER_CLOSE_REASONS = ("awarded", "cancelled")  # « expired » is set by the expiry job only
 SCALARS = ("direction", "type", "title", "description", "max_km", "budget_min", "budget_max",
            "deadline", "reserved", "insertion_hours")
 
@@ -177,14 +177,9 @@ def publish_posting(session: Session, posting: Posting, today: date | None = Non
 
 
 def close_posting(session: Session, posting: Posting, reason: str) -> None:
-    """Close a published posting as awarded or cancelled."""
-    if reason not in USER_CLOSE_REASONS:
-        raise ValidationError("Choisissez un motif : attribuée ou annulée.", "reason")
-    if posting.status != "published":
-        raise ValidationError("Seule une annonce publiée peut être close.")
-    posting.close(reason)
-    session.flush()
-    posting_saved(session, posting)
+    """Close a published posting without naming a winner (an offer, or a cancelled need);
+    a need awarded to someone closes through `closing.close_with_outcome`."""
+    close_with_outcome(session, posting, Outcome(reason))
 
 
 def postings_of(session: Session, organisation_id: int) -> list[Posting]:

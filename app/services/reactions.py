@@ -7,14 +7,16 @@ alerted, an e-mail job stops once its notification is marked sent).
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.infra import vectors
 from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
-from app.services import account_mail, moderation, notify
+from app.services import account_mail, moderation, notify, purchase_plan
 from app.services.alerts import alert_fitting_organisations
+from app.services.closing import NEED_CLOSED, tell_outcome
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
 from app.services.matching import refresh_all_open_needs, refresh_matches
 from app.services.matching_profiles import parse_key
@@ -92,12 +94,25 @@ def moderation_queued(session: Session, ctx: JobContext, event: OutboxEvent,
     moderation.email_animators(session, ctx.mailer, item_id)
 
 
+def need_closed(session: Session, ctx: JobContext, event: OutboxEvent, posting_id: int) -> None:
+    """Tell candidates and groupement members the outcome (skips those already told)."""
+    tell_outcome(session, posting_id)
+
+
+def purchase_plan_uploaded(session: Session, ctx: JobContext, event: OutboxEvent,
+                           plan_id: int) -> None:
+    """Analyse an uploaded purchase plan (a rerun recomputes the same snapshot)."""
+    purchase_plan.analyse_plan(session, plan_id, current_app.config["INSTANCE_DIR"])
+
+
 REACTIONS = {
     moderation.MODERATION_QUEUED: moderation_queued,
+    NEED_CLOSED: need_closed,
     NEED_PUBLISHED: need_published,
     NEED_CHANGED: need_changed,
     PROFILES_CHANGED: profiles_changed,
     notify.NOTIFICATION_EMAIL: notification_email,
     notify.DIGEST_EMAIL: digest_email,
     account_mail.ACCOUNT_EMAIL: account_email,
+    purchase_plan.PLAN_UPLOADED: purchase_plan_uploaded,
 }

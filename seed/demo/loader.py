@@ -6,6 +6,7 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
+from seed.demo.awards import save_awards
 from seed.demo.catalogue import load_catalogue
 from seed.demo.context import BuildContext, load_places
 from seed.demo.fixed_orgs import featured, networks, public_buyers
@@ -13,9 +14,16 @@ from seed.demo.generated_orgs import generated
 from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
 from seed.demo.moderation import ensure_moderation_demo
 from seed.demo.networks import network_members
+from seed.demo.outcomes import save_outcomes
 from seed.demo.persist import save_network_members, save_organisations, save_postings
+from seed.demo.plans import ensure_sample_plan
 from seed.demo.postings import build_postings
 from seed.demo.specs import NetworkSpec, OrgSpec, PostingSpec
+from seed.demo.statuses import validate_demo_statuses
+
+ANIMATOR_EMAIL = next(a.email for a in DEMO_ACCOUNTS if a.is_animator)
+
+BUYER_KEY = "commune-44143"  # the demo buyer (Ville de Rezé), who gets the sample plan
 
 
 @dataclass
@@ -64,8 +72,14 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         by_key, orgs = save_organisations(session, specs.organisations)
         members = save_network_members(session, specs.networks, by_key)
         postings, lots = save_postings(session, specs.postings, by_key)
+        events, planned_events = save_outcomes(session, by_key)
+        planned_awards, awards = save_awards(session)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
+        session.flush()
+        plans = ensure_sample_plan(session, by_key.get(BUYER_KEY), None)
+        validated, planned_validations = validate_demo_statuses(
+            session, by_key, ANIMATOR_EMAIL)
         moderation = ensure_moderation_demo(session, by_key)
         session.commit()
     except Exception:
@@ -73,16 +87,24 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         raise
     created = {
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
+        "awards": awards,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
+        "follow_up_events": events,
+        "purchase_plans": plans,
+        "status_decisions": validated,
         "moderation_items": moderation,
     }
     planned = {
         "organisations": len(specs.organisations),
         "network_members": sum(len(spec.member_keys) for spec in specs.networks),
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
+        "awards": planned_awards,
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
+        "follow_up_events": planned_events,
+        "purchase_plans": 1,
+        "status_decisions": planned_validations,
         "moderation_items": 2,
     }
     skipped = {table: planned[table] - created[table] for table in planned}

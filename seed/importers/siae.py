@@ -5,6 +5,10 @@ Columns are found by name (aliases below), in any order; only a SIRET and a name
 The SIRET is the key: a second run updates what changed and creates nothing. Organisations
 that their members manage on Essaim (or created by another source) are never overwritten;
 buyer stubs created by the DECP import (SIRET and name only) are completed.
+
+The file is official (the Marché de l'inclusion lists the structures the State conventions):
+the SIAE or EA status of its structure kind is marked « vérifié » on the organisation matched
+by normalised SIRET, whoever manages it (docs/legal-rules.md).
 """
 
 from collections.abc import Callable
@@ -18,6 +22,7 @@ from app.services.organisations import (
     create_organisation,
     find_by_siret,
 )
+from app.services.statuses import verify_official
 from matching.sectors import normalise_naf
 from models import LegalForm, Organisation
 from models.validators import normalise_siret, siret_error
@@ -116,12 +121,24 @@ class SiaeImporter:
             organisation = create_organisation(self.session, data)
             self._complete(organisation, row)
             self.session.flush()
+            self._verify(organisation, data)
             return "created"
         own = organisation.source == self.source or organisation.source in STUB_SOURCES
         if not own or organisation.memberships:
             self.report.warn(line, "fiche gérée sur Essaim : non modifiée", siret)
-            return "unchanged"
-        return "updated" if self._update(organisation, data, row) else "unchanged"
+            return "updated" if self._verify(organisation, data) else "unchanged"
+        updated = self._update(organisation, data, row)
+        return "updated" if self._verify(organisation, data) or updated else "unchanged"
+
+    def _verify(self, organisation: Organisation, data: OrganisationData) -> bool:
+        """The structure kind's status, verified by this official file (SIRET match)."""
+        legal_form = (self.session.get(LegalForm, data.legal_form_code)
+                      if data.legal_form_code else None)
+        kinds = [kind for kind, flag in (("siae", legal_form and legal_form.is_siae),
+                                         ("ea_esat", legal_form and legal_form.is_ea_esat))
+                 if flag]
+        return bool(verify_official(self.session, organisation, kinds,
+                                    f"SIRET présent dans le fichier officiel ({self.source})."))
 
     def _siret(self, line: int, row: Row) -> str:
         if not pick(row, *NAME):

@@ -12,6 +12,9 @@ SIGNED_IN = dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=OK)
 A_ONLY = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=DENIED)
 A_OR_ANIMATOR = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=OK)
 GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupement
+TOKEN = dict.fromkeys(ROLES, 401)  # the API ignores session cookies: a bearer token or nothing
+
+BUYERS = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=DENIED)  # A, B: ESS
 ANIMATOR_ONLY = dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED, animator=OK)
 
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
@@ -39,6 +42,13 @@ MATRIX = {
     "opendata.needs_json": ("GET", "/donnees/besoins.json", PUBLIC),
     "opendata.cpv": ("GET", "/donnees/cpv", dict.fromkeys(ROLES, 400)),
     "opendata.organisation_csv": ("GET", "/donnees/organisations/{org}.csv", A_OR_ANIMATOR),
+    "observatory.index": ("GET", "/observatoire/", PUBLIC),
+    "observatory.figure_csv": ("GET", "/observatoire/commande-publique.csv", PUBLIC),
+    "observatory.indicators_csv": ("GET", "/observatoire/indicateurs.csv",
+                                   dict(anonymous=LOGIN, member_a=DENIED, member_b=DENIED,
+                                        animator=OK)),
+    "map.index": ("GET", "/carte/?filiere=reemploi", PUBLIC),
+    "map.markers": ("GET", "/carte/marqueurs.json?filiere=reemploi", PUBLIC),
     "matches.partners": ("GET", "/suggestions/partenaires/{org}", PUBLIC),
     "matches.for_need": ("GET", "/suggestions/besoin/{posting}", A_OR_ANIMATOR),
     "dashboard.index": ("GET", "/tableau-de-bord/", SIGNED_IN),
@@ -67,10 +77,20 @@ MATRIX = {
     "consortia.export_csv": ("GET", "/groupements/{consortium}/export.csv", GROUPEMENT),
     "consortia.printable": ("GET", "/groupements/{consortium}/imprimer", GROUPEMENT),
     "consortia.proposals": ("GET", "/groupements/proposer/{posting}", SIGNED_IN),
+    "plans.index": ("GET", "/plan-achats/", BUYERS),
+    "plans.sample": ("GET", "/plan-achats/exemple.csv", SIGNED_IN),
+    "plans.show": ("GET", "/plan-achats/{plan}", A_ONLY),  # owner only, animators included
+    "plans.export_csv": ("GET", "/plan-achats/{plan}.csv", A_ONLY),
+    "plans.printable": ("GET", "/plan-achats/{plan}/imprimer", A_ONLY),
+    "plans.upload": ("POST", "/plan-achats/", BUYERS),
+    "animation.statuses": ("GET", "/animation/statuts", ANIMATOR_ONLY),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
     "moderation.report": ("POST", "/animation/signaler/annonce/{posting}", SIGNED_IN),
     "moderation.decide": ("POST", "/animation/moderation/{item}/refuser", ANIMATOR_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
+    "matches.viewed": ("POST", "/suggestions/besoin/{posting}/vu", SIGNED_IN),
+    "matches.feedback": ("POST", "/suggestions/{match}/avis",  # A's need, B suggested
+                         dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=DENIED)),
     "matches.act": ("POST", "/suggestions/{match}/dismiss", A_ONLY),
     "consortia.invite": ("POST", "/groupements/{consortium}/inviter", A_OR_ANIMATOR),
     "consortia.set_member": ("POST", "/groupements/{consortium}/membres/{member}",
@@ -87,12 +107,37 @@ MATRIX = {
     "consortia.remove_member": ("POST", "/groupements/{consortium}/membres/{member}/retirer",
                                 A_OR_ANIMATOR),
     "publishing.publish": ("POST", "/publier/{draft}/publier", A_OR_ANIMATOR),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api_organisations.index": ("GET", "/api/v1/organisations/", PUBLIC),
+    "api_organisations.show": ("GET", "/api/v1/organisations/{org}", PUBLIC),
+    "api_postings.index": ("GET", "/api/v1/postings/", PUBLIC),
+    "api_postings.show": ("GET", "/api/v1/postings/{posting}", PUBLIC),
+    "api_postings.suggestions": ("GET", "/api/v1/postings/{posting}/suggestions", TOKEN),
+    "api_matches.index": ("GET", "/api/v1/matches/", TOKEN),
+    "api_discovery.search": ("GET", "/api/v1/search?q=collecte", PUBLIC),
+    "api_discovery.cpv": ("GET", "/api/v1/cpv", dict.fromkeys(ROLES, 422)),
+    "api_discovery.observatory": ("GET", "/api/v1/observatory", PUBLIC),
+    "api_discovery.me": ("GET", "/api/v1/me", TOKEN),
+    "api_postings.update": ("PUT", "/api/v1/postings/{posting}", TOKEN),
+    "organisations.api_tokens": ("GET", "/organisations/{org}/api", A_OR_ANIMATOR),
+    "api_postings.create": ("POST", "/api/v1/postings/", TOKEN),
+    "api_postings.publish": ("POST", "/api/v1/postings/{draft}/publish", TOKEN),
+    "api_postings.close": ("POST", "/api/v1/postings/{posting}/close", TOKEN),
+    "organisations.create_api_token": ("POST", "/organisations/{org}/api/jetons", A_OR_ANIMATOR),
+    "organisations.revoke_api_token": ("POST", "/organisations/{org}/api/jetons/{api_token}"
+                                               "/revoquer", A_OR_ANIMATOR),
+    # A declares no SIAE status: the animator's decision is refused next to the note (400).
+    "animation.decide_status": ("POST", "/animation/statuts/{org}/siae",
+                                dict(ANIMATOR_ONLY, animator=400)),
     "auth.logout": ("POST", "/compte/deconnexion", SIGNED_IN),
 }
 POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting as A
                "consortia.form_proposal": {"organisation_id": "{org}"},
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
+               "organisations.create_api_token": {"name": "Outil", "scopes": "read"},
                "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
+               "matches.feedback": {"useful": "oui", "reason": "relevant"},
+               "animation.decide_status": {"decision": "valider", "note": "Pièce vue"},
                "moderation.report": {"note": "Annonce en double"}}
 
 

@@ -3,6 +3,8 @@ animator, and one object of every kind that a route can take by id, owned by A."
 
 from dataclasses import dataclass, field
 
+from app.services.api_tokens import create_token
+from app.services.purchase_plan import rules, totals
 from models import (
     Consortium,
     ConsortiumMember,
@@ -12,6 +14,7 @@ from models import (
     ModerationItem,
     NetworkMember,
     Notification,
+    PurchasePlan,
     Thread,
 )
 from tests.factories import PASSWORD, make_membership, make_organisation, make_posting
@@ -38,7 +41,8 @@ def _add(db, row):
 
 def build_world(db, auth) -> World:
     """A's objects: need (with a lot), draft, thread with B, notification, pending join request,
-    match, groupement; B's organisation for the cross-organisation cases."""
+    match, groupement, analysed purchase plan; B's organisation for the cross-organisation
+    cases."""
     a = make_organisation(db, "Organisation A", filieres=["reemploi"], email="a@orga.example")
     b = make_organisation(db, "Organisation B", filieres=["reemploi"], email="b@orgb.example")
     users = {role: auth.create_user(email, PASSWORD, is_animator=role == "animator")
@@ -69,10 +73,17 @@ def build_world(db, auth) -> World:
     network = make_organisation(db, "Réseau N", kind="network")
     make_membership(db, users["member_a"].id, network, role="owner")
     _add(db, NetworkMember(network_id=network.id, member_id=a.id))
-    return World({"org": a.id, "org_c": c.id, "item": item.id, "network": network.id,
-                  "org_b": b.id, "posting": need.id, "draft": draft.id,
-                  "thread": thread.id, "notification": notification.id, "match": match.id,
-                  "consortium": consortium.id, "member": member.id, "membership": pending.id})
+    api_token = create_token(db, a, "Outil de A", ["read"], None).token
+    plan = _add(db, PurchasePlan(organisation_id=a.id, filename="plan.csv", status="done",
+                                 line_count=0, lines=[], result={
+                                     "lines": [], "summary": [], "totals": totals([]),
+                                     "rules": rules()}))
+    db.commit()
+    return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
+                  "api_token": api_token.id, "thread": thread.id,
+                  "notification": notification.id, "match": match.id,
+                  "consortium": consortium.id, "member": member.id, "membership": pending.id,
+                  "plan": plan.id, "org_c": c.id, "item": item.id, "network": network.id})
 
 
 def log_in(auth, role: str) -> None:

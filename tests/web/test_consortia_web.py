@@ -377,8 +377,9 @@ def test_csv_export_and_printable_page(client, auth, db, territory):
     by_name = {row[0]: row for row in rows[1:]}
     assert rows[1][0] == "Coursiers à vélo" and rows[1][3] == "mandataire"
     assert by_name["Trocantons Rezé"][1] == orgs["reuse"].siret
-    assert by_name["Trocantons Rezé"][4] == "2" and by_name["Trocantons Rezé"][6] == "oui"
-    assert by_name["ESAT des Jardins"][7] == "oui" and by_name["Coursiers à vélo"][-1] == "400"
+    assert by_name["Trocantons Rezé"][4] == "2" and by_name["Trocantons Rezé"][6] == "oui (déclaré)"
+    assert by_name["ESAT des Jardins"][7] == "oui (déclaré)"
+    assert by_name["Coursiers à vélo"][-1] == "400"
     page = client.get(f"/groupements/{consortium_id}/imprimer")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -1,34 +1,8 @@
 """Buyer and supplier sides of the suggestions, with the real engine and the real database."""
 
-from datetime import date, timedelta
-
-import pytest
 from markupsafe import escape
 
-from app.services.events import posting_saved
-from models import Filiere, Organisation, Posting
-from tests.factories import PASSWORD, build_territory, email_of
-
-
-@pytest.fixture
-def territory(db, session_factory, run_jobs):
-    """The shared test territory, and a published tender of the buyer reserved to SIAE, ranked
-    by the job its publication queued."""
-    ids = build_territory(session_factory)
-    orgs = {key: db.get(Organisation, ident) for key, ident in ids.items()}
-    tender = Posting(organisation=orgs["buyer"], direction="need", type="tender",
-                     title="Collecte et réemploi du mobilier des écoles",
-                     description="Collecte des meubles scolaires usagés, tri, réparation et "
-                                 "remise en circulation.", commune_insee="44143",
-                     reserved="siae", deadline=date.today() + timedelta(days=30))
-    tender.filieres = [db.get(Filiere, "reemploi")]
-    tender.publish()
-    db.add(tender)
-    db.flush()
-    posting_saved(db, tender, newly_published=True)
-    db.commit()
-    run_jobs()
-    return orgs, tender
+from tests.factories import PASSWORD, email_of
 
 
 def login(auth, key):
@@ -61,14 +35,20 @@ def test_reserved_tender_proposes_only_eligible_explained_suppliers(client, auth
     assert "<html" in full and "Trocantons Rezé" in full
 
 
-def test_dismissed_supplier_never_comes_back(client, auth, db, territory):
+def test_dismissed_supplier_is_folded_away_until_restored(client, auth, db, territory):
     orgs, tender = territory
     login(auth, "buyer")
     client.get(f"/suggestions/besoin/{tender.id}")
     match = _match_of(db, tender, orgs["siae_reuse"])
-    assert client.post(f"/suggestions/{match.id}/dismiss").status_code == 302
+    swapped = client.post(f"/suggestions/{match.id}/dismiss", headers={"HX-Request": "true"})
+    assert "Suggestion écartée" in swapped.get_data(as_text=True)  # the screen changes
+    assert "Rétablir" in swapped.get_data(as_text=True)
     page = client.get(f"/suggestions/besoin/{tender.id}").get_data(as_text=True)
-    assert "Trocantons Rezé" not in page
+    visible, folded = page.split("Suggestions écartées")
+    assert "Trocantons Rezé" not in visible and "Trocantons Rezé" in folded
+    assert client.post(f"/suggestions/{match.id}/restore").status_code == 302  # undo
+    page = client.get(f"/suggestions/besoin/{tender.id}").get_data(as_text=True)
+    assert "Suggestions écartées" not in page and "Trocantons Rezé" in page
 
 
 def test_supplier_says_interested_and_buyer_sees_it(client, auth, db, territory):

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from app.services.expiry import expire_past_deadlines
 from models import Posting
-from tests.factories import REZE, make_membership, make_organisation, make_posting, page_of, text
+from tests.factories import (
+    REZE,
+    make_membership,
+    make_organisation,
+    make_posting,
+    new_siret,
+    page_of,
+    text,
+)
 
 PASSWORD = "motdepasse-solide"
 TODAY = date.today()
@@ -128,7 +136,10 @@ def test_lifecycle_draft_publish_close(client, db, buyer):
     assert db.get(Posting, posting.id).status == "published"
     invalid = client.post(f"/publier/{posting.id}/cloturer", data={"reason": "expired"})
     assert invalid.status_code == 200 and "N'est pas un choix valide." in text(invalid)
-    client.post(f"/publier/{posting.id}/cloturer", data={"reason": "awarded"})
+    refused = client.post(f"/publier/{posting.id}/cloturer", data={"reason": "awarded"})
+    assert "Indiquez le ou les titulaires" in text(refused)  # an award names its winner
+    client.post(f"/publier/{posting.id}/cloturer", data={
+        "reason": "awarded", "outside_siret": new_siret(), "outside_name": "Menuiserie Loire"})
     db.expire_all()
     closed = db.get(Posting, posting.id)
     assert (closed.status, closed.close_reason) == ("closed", "awarded")

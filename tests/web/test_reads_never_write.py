@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from tests.web.test_matching_flows import login, territory  # noqa: F401 (fixture)
+from tests.web.test_matching_flows import login
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 

@@ -19,15 +19,18 @@ def lots_text(member: ConsortiumMember) -> str:
     return ", ".join(str(n) for n in sorted(member.lot_numbers or [])) or "—"
 
 
-def _yes(flag: bool) -> str:
-    return "oui" if flag else "non"
+def _status(org, kind: str) -> str:
+    """« oui (vérifié) », « oui (déclaré) » or « non »: the buyer sees what to check."""
+    if not org.has_status(kind):
+        return "non"
+    return "oui (vérifié)" if org.status_verified(kind) else "oui (déclaré)"
 
 
 def member_row(member: ConsortiumMember, insertion_hours: int | None) -> list[str]:
     org = member.organisation
     return [org.name, org.siret, org.legal_form.label if org.legal_form else "",
             ROLES[member.role], lots_text(member), INVITATIONS[member.invitation_status],
-            _yes(org.siae), _yes(org.ea_esat), org.commune.name if org.commune else "",
+            _status(org, "siae"), _status(org, "ea_esat"), org.commune.name if org.commune else "",
             "" if org.headcount is None else str(org.headcount),
             "" if insertion_hours is None else str(insertion_hours)]
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.services.consortia.proposals import MEMBER_KINDS, ProposalSet
+from app.services.consortia.rules import check_place, refresh_explanation
 from app.services.notify import notify
 from app.services.viewer import Viewer
 from matching.consortia import Proposal
@@ -73,7 +74,8 @@ def for_organisations(session: Session, organisation_ids: set[int]) -> list[Cons
 
 
 # -- forming ------------------------------------------------------------------------------------
-def check_founder(posting: Posting, organisation: Organisation) -> None:
+def check_founder(posting: Posting, organisation: Organisation, role: str = "lead") -> None:
+    """May this organisation found a groupement for this need, in this role?"""
     if organisation.kind not in MEMBER_KINDS:
         raise ValidationError("Seuls les acteurs de l'ESS et les entreprises forment un "
                               "groupement.", "organisation_id")
@@ -82,6 +84,7 @@ def check_founder(posting: Posting, organisation: Organisation) -> None:
                               "organisation_id")
     if not posting.is_open or posting.direction != "need":
         raise ValidationError("Ce besoin n'accepte plus de candidatures.", "posting_id")
+    check_place(posting, organisation, role, [], "organisation_id")
 
 
 def _member(organisation_id: int, role: str, lots: list[int], status: str) -> ConsortiumMember:
@@ -98,6 +101,7 @@ def create_empty(session: Session, posting: Posting, founder: Organisation,
     consortium.members.append(_member(founder.id, "lead", [], "accepted"))
     session.add(consortium)
     session.flush()
+    refresh_explanation(consortium)
     return consortium
 
 
@@ -123,15 +127,20 @@ def create_from_proposal(session: Session, proposals: ProposalSet, proposal: Pro
                          founder: Organisation) -> Consortium:
     """Form a proposed groupement: the founder's place is accepted, the others are invited."""
     posting = proposals.posting
-    check_founder(posting, founder)
+    inside = any(int(m.candidate_id) == founder.id for m in proposal.members)
+    check_founder(posting, founder, "lead" if inside else "co_contractor")
     unit = proposals.chain.label if proposals.chain else "lots du marché"
     consortium = Consortium(name=f"Groupement {proposal.lead.name} · {posting.title}"[:200],
                             posting=posting, created_by_id=founder.id, status="forming",
-                            explanation=f"Proposé par Essaim ({unit}).\n"
-                                        + "\n".join(proposal.explanation))
-    consortium.members.extend(_proposal_members(proposal, founder.id, proposals.chain is None))
+                            explanation=f"Proposé par Essaim ({unit}).")
+    members = _proposal_members(proposal, founder.id, proposals.chain is None)
+    for member in members:  # statuses may have changed since the proposal was computed
+        check_place(posting, session.get(Organisation, member.organisation_id), member.role,
+                    member.lot_numbers)
+    consortium.members.extend(members)
     session.add(consortium)
     session.flush()
+    refresh_explanation(consortium)
     for member in consortium.members:
         if member.invitation_status == "invited":
             notify_invited(session, consortium, session.get(Organisation, member.organisation_id),

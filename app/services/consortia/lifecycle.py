@@ -9,12 +9,21 @@ from sqlalchemy.orm import Session
 from app.services.consortia.formation import (
     ROLES,
     consortium_url,
+    for_organisations,
+    managers,
     notify_invited,
     places,
     require_forming,
     require_manager,
 )
 from app.services.consortia.proposals import MEMBER_KINDS
+from app.services.consortia.rules import (
+    check_place,
+    refresh_explanation,
+    require_rules,
+    violations,
+)
+from app.services.follow_up import record
 from app.services.notify import notify
 from app.services.races import added_once
 from app.services.viewer import Viewer
@@ -38,8 +47,10 @@ def find_organisation(session: Session, text: str) -> Organisation | None:
 
 
 def invite(session: Session, consortium: Consortium, invitee: Organisation | None,
-           viewer: Viewer, by: Organisation) -> ConsortiumMember:
-    """Invite an organisation (again, if it had declined); it is notified and e-mailed."""
+           viewer: Viewer, by: Organisation, role: str = "co_contractor") -> ConsortiumMember:
+    """Invite an organisation (again, if it had declined) in a role; it is notified and
+    e-mailed. On a reserved market an organisation without the status is refused, in French,
+    unless it is invited as a sous-traitant."""
     require_manager(consortium, viewer)
     require_forming(consortium)
     if invitee is None:
@@ -48,16 +59,21 @@ def invite(session: Session, consortium: Consortium, invitee: Organisation | Non
     if invitee.kind not in MEMBER_KINDS or invitee.id == consortium.posting.organisation_id:
         raise ValidationError("Seuls un acteur de l'ESS ou une entreprise (autre que "
                               "l'acheteur) peuvent rejoindre un groupement.", "organisation")
+    if role not in ROLES or role == "lead":
+        raise ValidationError("Invitez comme cotraitant ou sous-traitant ; le rôle de "
+                              "mandataire se change ensuite.", "role")
+    check_place(consortium.posting, invitee, role, [])
     member = _place_of(consortium, invitee)
     if member is None:
-        member = ConsortiumMember(organisation_id=invitee.id, role="co_contractor",
+        member = ConsortiumMember(organisation_id=invitee.id, role=role,
                                   lot_numbers=[], invitation_status="invited")
         if not added_once(session, lambda: consortium.members.append(member)):
             session.expire(consortium, ["members"])  # a simultaneous invitation won
             member = _place_of(consortium, invitee)
     if member is None:
         raise ValidationError(f"{invitee.name} fait déjà partie du groupement.", "organisation")
-    member.invitation_status = "invited"
+    member.invitation_status, member.role, member.lot_numbers = "invited", role, []
+    refresh_explanation(consortium)
     session.flush()
     notify_invited(session, consortium, invitee, by)
     return member
@@ -80,9 +96,13 @@ def answer(session: Session, consortium: Consortium, organisation_id: int, accep
     require_forming(consortium)
     if member.invitation_status != "invited":
         raise ValidationError("Cette invitation a déjà reçu une réponse.", "invitation_status")
+    if accept:  # its status may have changed since it was invited
+        check_place(consortium.posting, member.organisation, member.role, member.lot_numbers,
+                    "invitation_status")
     member.invitation_status = "accepted" if accept else "declined"
     if not accept:
         member.lot_numbers = []
+    refresh_explanation(consortium)
     verb = "accepte" if accept else "décline"
     notify(session, consortium.created_by, "consortium_answer",
            f"{member.organisation.name} {verb} l'invitation au groupement « {consortium.name} ».",
@@ -105,7 +125,9 @@ def set_member(session: Session, consortium: Consortium, member: ConsortiumMembe
     unknown = sorted(set(lots) - set(lot_numbers(consortium)))
     if unknown:
         raise ValidationError(f"Lot(s) inconnu(s) pour ce marché : {unknown}.", "lots")
+    check_place(consortium.posting, member.organisation, role, lots, "role")
     member.role, member.lot_numbers = role, sorted(set(lots))
+    refresh_explanation(consortium)
     session.flush()
     return member
 
@@ -117,6 +139,7 @@ def remove_member(session: Session, consortium: Consortium, member: ConsortiumMe
     if member.organisation_id == consortium.created_by_id:
         raise ValidationError("Le créateur du groupement ne peut pas en être retiré.", "member")
     consortium.members.remove(member)
+    refresh_explanation(consortium)
     session.flush()
 
 
@@ -141,7 +164,7 @@ def completeness_errors(consortium: Consortium) -> list[str]:
     if missing:
         errors.append("Lots sans titulaire : " + ", ".join(
             f"lot {lot.number} « {lot.title} »" for lot in missing) + ".")
-    return errors
+    return errors + violations(consortium)
 
 
 def mark_complete(session: Session, consortium: Consortium, viewer: Viewer) -> None:
@@ -171,7 +194,9 @@ def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
     posting = consortium.posting
     if posting is None or not posting.is_open:
         raise ValidationError("Ce besoin n'accepte plus de candidatures.", "status")
+    require_rules(consortium)
     consortium.status = "submitted"
+    record(session, posting.id, "applied", consortium_id=consortium.id)
     notify(session, posting.organisation, "consortium_submitted",
            f"Le groupement « {consortium.name} » a candidaté à « {posting.title} ».",
            consortium_url(consortium))
@@ -181,3 +206,37 @@ def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
                    f"Le groupement « {consortium.name} » a déposé sa candidature.",
                    consortium_url(consortium))
     session.flush()
+
+
+# -- a member's status changed ------------------------------------------------------------------
+def recheck_after_status_change(session: Session, organisation: Organisation) -> None:
+    """A member gained or lost a status. A complete groupement that now breaks a reservation
+    goes back to forming (it cannot be submitted so); a submitted one stays submitted (the bid
+    is with the buyer) but is flagged, and its buyer and members are told."""
+    for consortium in for_organisations(session, {organisation.id}):
+        problems = violations(consortium)
+        if consortium.status == "complete" and problems:
+            consortium.status = "forming"
+            for org_id in managers(consortium):
+                notify(session, session.get(Organisation, org_id), "consortium_rules",
+                       f"Le groupement « {consortium.name} » est repassé en constitution : "
+                       + " ".join(problems), consortium_url(consortium))
+        elif consortium.status == "submitted":
+            _flag_submitted(session, consortium, problems)
+        refresh_explanation(consortium)
+    session.flush()
+
+
+def _flag_submitted(session: Session, consortium: Consortium, problems: list[str]) -> None:
+    flag = ("Depuis le dépôt de la candidature, la réservation du marché n'est plus respectée : "
+            + " ".join(problems)) if problems else ""
+    if flag == consortium.rules_flag:
+        return
+    consortium.rules_flag = flag
+    if not flag:
+        return
+    told = [consortium.posting.organisation] if consortium.posting else []
+    told += [m.organisation for m in places(consortium)]
+    for org in told:
+        notify(session, org, "consortium_rules", f"Groupement « {consortium.name} » : {flag}",
+               consortium_url(consortium))

@@ -137,3 +137,13 @@ document.addEventListener("htmx:afterRequest", function (event) {
   var replaced = document.getElementById(lastTrigger.targetId);
   if (replaced) { window.setTimeout(function () { afterSwapped(replaced); }, 0); }
 });
+
+// After an htmx swap, focus the swapped element that asks for it (a suggestion card after
+// « Écarter », « Rétablir », « Présélectionner »): keyboard users stay where they were.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail.target;
+  var card = target && target.isConnected ? target : null;
+  var focus = card && card.matches("[data-focus-after-swap]") ? card :
+    document.querySelector("[data-focus-after-swap]");
+  if (focus) { focus.focus(); focus.removeAttribute("data-focus-after-swap"); }
+});

@@ -1,7 +1,7 @@
 """moderation queue, organisation audit log, users.email_verified_at
 
 Revision ID: m11moder01
-Revises: a1c0ffee0009
+Revises: g11rules01
 Create Date: 2026-12-05 06:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = 'm11moder01'
-down_revision: Union[str, Sequence[str], None] = 'a1c0ffee0009'
+down_revision: Union[str, Sequence[str], None] = 'g11rules01'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
