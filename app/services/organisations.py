@@ -113,7 +113,7 @@ def update_organisation(session: Session, organisation: Organisation,
                         data: OrganisationData, editor: User | None = None) -> Organisation:
     """Edit the profile; a SIRET already used by another organisation is refused. Each changed
     field is written to the audit log (who, what, when)."""
-    before = OrganisationData.from_organisation(organisation)
+    profile_before = OrganisationData.from_organisation(organisation)
     other = find_by_siret(session, data.siret) if not siret_error(data.siret) else None
     if other is not None and other.id != organisation.id:
         raise ValidationError("Ce SIRET est déjà enregistré pour une autre organisation.",
@@ -122,7 +122,7 @@ def update_organisation(session: Session, organisation: Organisation,
     before = status_snapshot(organisation)
     apply_data(session, organisation, data)
     session.flush()  # the foreign keys (commune, legal form) follow the relationships
-    record_changes(session, organisation, editor, before,
+    record_changes(session, organisation, editor, profile_before,
                    OrganisationData.from_organisation(organisation))
     session.flush()
     if status_snapshot(organisation) != before:  # a declared status was added or dropped
