@@ -10,7 +10,7 @@ from models.session import ROOT
 # One package per feature, each exposing `bp`.
 BLUEPRINTS = ("main", "auth", "directory", "postings", "organisations", "publishing", "matches",
               "dashboard", "messages", "search", "consortia", "opendata", "ops",
-              "observatory", "map", "plans", "animation")
+              "observatory", "map", "plans", "animation", "moderation")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -13,12 +13,17 @@ from models import ValidationError
 
 
 def apply_errors(form: FlaskForm, error: ValidationError) -> None:
-    """Show a service's ValidationError next to its field (or at the top of the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Show a service's ValidationError (or each of a ValidationErrors) next to its field, or
+    at the top of the form; a message already shown there is not repeated."""
+    for one in getattr(error, "errors", None) or [error]:
+        field = getattr(form, one.field, None) if one.field else None
+        shown = field.errors if field is not None else form.form_errors
+        if one.message in shown:
+            continue
+        if field is not None:
+            field.errors = [*field.errors, one.message]
+        else:
+            form.form_errors.append(one.message)
 
 
 UNKNOWN_VALUE = "Valeur inconnue : ce filtre est ignoré."

@@ -9,6 +9,7 @@ from models.errors import DomainError, NotAllowed, ValidationError
 from models.follow_up import FollowUpEvent, ReminderSent, SuggestionFeedback
 from models.match import Match
 from models.message import Message, Thread
+from models.moderation import AuditEntry, ModerationItem
 from models.notification import Notification
 from models.organisation import NetworkMember, Organisation, StatusDecision
 from models.posting import Lot, Posting
@@ -22,5 +23,5 @@ __all__ = [
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
     "StoredVector", "ApiToken", "FollowUpEvent", "ReminderSent", "SuggestionFeedback",
-    "PurchasePlan", "StatusDecision",
+    "PurchasePlan", "StatusDecision", "AuditEntry", "ModerationItem",
 ]

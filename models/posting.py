@@ -19,14 +19,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError, utcnow
+from models.errors import raise_all
 from models.organisation import Organisation
 from models.reference import Commune, CpvCode, Filiere, Lever
+from models.validators import too_long
 
 DIRECTIONS = ("need", "offer")
 POSTING_TYPES = ("tender", "purchase", "partnership", "resource", "skills", "financing")
 STATUSES = ("draft", "published", "closed")
 CLOSE_REASONS = ("awarded", "cancelled", "expired")
 RESERVED_MARKETS = ("none", "siae", "ea_esat")
+MAX_TITLE, MAX_DESCRIPTION = 200, 5000  # shown on the form, counted as the user types
 # The lifecycle is draft -> published -> closed; nothing else.
 TRANSITIONS = {"draft": {"published"}, "published": {"closed"}, "closed": set()}
 
@@ -141,24 +144,40 @@ class Posting(TimestampMixin, Base):
         self.closed_at = utcnow()
 
     def check(self) -> None:
-        """Cross-field rules, run before every flush."""
+        """Cross-field rules, run before every flush (every broken rule at once)."""
+        raise_all(self.problems())
+
+    def problems(self) -> list[ValidationError]:
+        """Every rule this posting breaks (lengths, cross-field), each with its French message."""
+        found = []
+        if len(self.title or "") > MAX_TITLE:
+            found.append(ValidationError(too_long("Le titre", self.title, MAX_TITLE), "title"))
+        if len(self.description or "") > MAX_DESCRIPTION:
+            found.append(ValidationError(
+                too_long("La description", self.description, MAX_DESCRIPTION), "description"))
+        return found + self._cross_field_problems()
+
+    def _cross_field_problems(self) -> list[ValidationError]:
+        found = []
+
+        def problem(message: str, field: str) -> None:
+            found.append(ValidationError(message, field))
+
         if self.type != "tender":
             if self.reserved not in (None, "none"):
-                raise ValidationError(
-                    "Seul un appel d'offres peut être un marché réservé.", "reserved"
-                )
+                problem("Seul un appel d'offres peut être un marché réservé.", "reserved")
             if self.lots:
-                raise ValidationError("Seul un appel d'offres peut comporter des lots.", "lots")
+                problem("Seul un appel d'offres peut comporter des lots.", "lots")
         if self.insertion_hours is not None and self.insertion_hours < 0:
-            raise ValidationError("Le nombre d'heures d'insertion doit être positif.",
-                                  "insertion_hours")
+            problem("Le nombre d'heures d'insertion doit être positif.", "insertion_hours")
         if self.max_km is not None and self.max_km <= 0:
-            raise ValidationError("La distance maximale doit être positive.", "max_km")
+            problem("La distance maximale doit être positive.", "max_km")
         if (self.budget_min is not None and self.budget_max is not None
                 and self.budget_min > self.budget_max):
-            raise ValidationError("Le budget minimum dépasse le budget maximum.", "budget_min")
+            problem("Le budget minimum dépasse le budget maximum.", "budget_min")
         if self.status == "closed" and not self.close_reason:
-            raise ValidationError("Une annonce close doit avoir un motif.", "close_reason")
+            problem("Une annonce close doit avoir un motif.", "close_reason")
+        return found
 
 
 class Lot(Base):

@@ -1,6 +1,8 @@
 """Users and their memberships in organisations."""
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, TimestampMixin, ValidationError
@@ -24,6 +26,9 @@ class User(TimestampMixin, Base):
     # Part of the session cookie: bumping it (logout, new password, deactivation) ends every
     # session of the user, including copied cookies.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set once the user opened a signed link sent to the address: proof they read that mailbox
+    # (a claim by e-mail domain relies on it).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

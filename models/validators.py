@@ -83,3 +83,10 @@ def with_luhn_key(prefix13: str) -> str:
         if luhn_valid(prefix13 + key):
             return prefix13 + key
     raise AssertionError("unreachable: one key digit always exists")
+
+
+def too_long(what: str, value: str, limit: int) -> str:
+    """« Le titre fait 236 caractères pour 200 au plus : retirez-en 36. » (never cut silently)"""
+    length = len(value or "")
+    return (f"{what} fait {length:,} caractères pour {limit:,} au plus : retirez-en "
+            f"{length - limit:,}.".replace(",", "\u202f"))

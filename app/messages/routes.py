@@ -1,6 +1,6 @@
 """Contact between organisations: threads about a posting (or general), and replies."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.access import (
@@ -14,6 +14,7 @@ from app.messages import bp
 from app.messages.forms import NewThreadForm, ReplyForm
 from app.organisations.formkit import submit
 from app.services.messaging import other_side, reply, start_thread, threads_of
+from app.services.moderation import MESSAGE_QUEUED, has_members
 from models import Organisation, Posting, Thread
 
 
@@ -63,9 +64,12 @@ def new():
     saved, thread = submit(form, lambda: start_thread(
         db.session, sender, current_user._get_current_object(), recipient, form.subject.data,
         form.body.data, posting, thread_link))
+    reachable = has_members(db.session, recipient.id)
     if not saved:
         return render_template("messages/new.html", form=form, sender=sender,
-                               recipient=recipient, posting=posting)
+                               recipient=recipient, posting=posting, reachable=reachable)
+    if not reachable:
+        flash(MESSAGE_QUEUED, "info")
     return redirect(thread_link(thread))
 
 
@@ -78,7 +82,11 @@ def show(thread_id: int):
     saved, _ = submit(form, lambda: reply(
         db.session, thread, side, current_user._get_current_object(), form.body.data,
         thread_link))
+    other = other_side(thread, side.id)
+    reachable = has_members(db.session, other.id)
     if saved:
+        if not reachable:
+            flash(MESSAGE_QUEUED, "info")
         return redirect(thread_link(thread) + "#dernier")
     return render_template("messages/show.html", thread=thread, side=side, form=form,
-                           other=other_side(thread, side.id))
+                           other=other, reachable=reachable)

@@ -9,17 +9,18 @@ from typing import TypeVar
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, Form, SelectMultipleField
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.extensions import db
 from app.forms import apply_errors
 from models import ValidationError
+from models.validators import too_long
 
 T = TypeVar("T")
 FRENCH = ("fr_FR", "fr")
 REQUIRED = "Ce champ est obligatoire."
-INVALID_AMOUNT = "Montant invalide : saisissez un nombre, par exemple 12 000,50."
+INVALID_AMOUNT = "Montant en chiffres, par exemple 50 000 ou 12 000,50."
 
 
 class FrenchMeta(DefaultMeta):
@@ -76,6 +77,33 @@ class EuroField(DecimalField):
         return "" if self.data is None else format(self.data, "f")
 
 
+class AmountRange(NumberRange):
+    """A range check that stays quiet when the amount could not be read (its French message
+    « Montant en chiffres… » is already shown: « doit être positif » would mislead)."""
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        super().__call__(form, field)
+
+
+def text_limit(what: str, limit: int) -> "TextLimit":
+    return TextLimit(what, limit)
+
+
+class TextLimit(Length):
+    """Length at most `limit`, with the message that says by how much (never a silent cut)."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(max=limit)
+        self.what = what
+
+    def __call__(self, form, field):
+        text = (field.data or "").strip()  # measured as it is stored (the services strip)
+        if len(text) > self.max:
+            raise StopValidation(too_long(self.what, text, self.max))
+
+
 def required() -> DataRequired:
     return DataRequired(REQUIRED)
 
@@ -84,11 +112,17 @@ def optional() -> Optional:
     return Optional()
 
 
-def submit(form: FlaskForm, write: Callable[[], T]) -> tuple[bool, T | None]:
+def submit(form: FlaskForm, write: Callable[[], T],
+           problems: Callable[[], list[ValidationError]] | None = None) -> tuple[bool, T | None]:
     """Validate the posted form and run the write service; a rule the service refuses undoes
     its writes and is shown next to its field, the form keeping what the user typed.
-    Returns (saved, what `write` returned); the request commits when saved."""
+    `problems` lists the service's rules broken by what was typed: run too when the form's
+    own fields fail, so that every error shows at once. Returns (saved, what `write`
+    returned); the request commits when saved."""
     if not form.validate_on_submit():
+        if problems is not None and form.is_submitted() and "csrf_token" not in form.errors:
+            for problem in problems():
+                apply_errors(form, problem)
         return False, None
     try:
         result = write()

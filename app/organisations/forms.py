@@ -14,7 +14,13 @@ from wtforms import (
 from wtforms.validators import URL, Email, Length, NumberRange, Regexp, ValidationError
 
 from app.labels import KINDS, SDG
-from app.organisations.formkit import FrenchForm, MultiCheckboxField, optional, required
+from app.organisations.formkit import (
+    FrenchForm,
+    MultiCheckboxField,
+    optional,
+    required,
+    text_limit,
+)
 from app.services.directory import ReferenceChoices
 from app.services.organisations import OrganisationData
 from models.validators import siret_error
@@ -35,7 +41,7 @@ def valid_siret(_form, field) -> None:
 
 class OrganisationForm(FrenchForm):
     kind = SelectField("Type d'organisation", choices=list(KINDS.items()))
-    name = StringField("Nom", validators=[required(), Length(max=200)])
+    name = StringField("Nom", validators=[required(), text_limit("Le nom", 200)])
     siret = StringField("SIRET", validators=[required(), valid_siret])
     legal_form_code = SelectField("Forme juridique")
     commune_insee = StringField("Commune", validators=[required()],
@@ -43,9 +49,10 @@ class OrganisationForm(FrenchForm):
     address = StringField("Adresse", validators=[optional(), Length(max=300)])
     headcount = IntegerField("Effectif (salariés)", validators=[
         optional(), NumberRange(min=0, max=1_000_000, message="L'effectif doit être positif.")])
-    description = TextAreaField("Présentation", validators=[optional(), Length(max=5000)])
+    description = TextAreaField("Présentation", validators=[
+        optional(), text_limit("La présentation", 5000)])
     capacities = TextAreaField("Savoir-faire et capacités", validators=[
-        optional(), Length(max=5000)])
+        optional(), text_limit("Le texte des savoir-faire", 5000)])
     website = StringField("Site web", validators=[
         optional(), URL(message=WEBSITE_ERROR), Regexp(r"^https?://", message=WEBSITE_ERROR),
         Length(max=300)])
@@ -103,3 +110,10 @@ class ApiTokenForm(FrenchForm):
                        description="L'outil qui l'utilisera, par exemple « Progiciel achats ».")
     scopes = MultiCheckboxField("Permissions", choices=list(API_SCOPE_LABELS.items()),
                                 default=["read"])
+
+
+class ClaimForm(FrenchForm):
+    """Claiming a memberless organisation: a word for the animators (optional)."""
+
+    note = TextAreaField("Votre rôle dans la structure (facultatif)", validators=[
+        optional(), text_limit("Le texte", 1000)], render_kw={"rows": 3})

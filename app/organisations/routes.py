@@ -17,6 +17,7 @@ from app.services.memberships import (
     memberships_of_user,
     request_to_join,
 )
+from app.services.moderation import JOIN_QUEUED, has_members
 from app.services.organisations import (
     OrganisationData,
     find_by_siret,
@@ -66,7 +67,8 @@ def edit(organisation_id: int):
     organisation = get_organisation(organisation_id, owner=True)
     form = OrganisationForm(data=asdict(OrganisationData.from_organisation(organisation)))
     form.with_choices(reference_choices(db.session))
-    saved, _ = submit(form, lambda: update_organisation(db.session, organisation, form.to_data()))
+    saved, _ = submit(form, lambda: update_organisation(
+        db.session, organisation, form.to_data(), current_user._get_current_object()))
     if not saved:
         return render_template("organisations/form.html", form=form, organisation=organisation)
     flash("Le profil est enregistré.", "success")
@@ -124,13 +126,15 @@ def find_to_join():
 @limiter.limit("10 per minute", methods=["POST"])
 def join(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
+    reachable = has_members(db.session, organisation.id)
     if request.method == "GET":
-        return render_template("organisations/join.html", organisation=organisation)
+        return render_template("organisations/join.html", organisation=organisation,
+                               reachable=reachable)
     members_url = url_for("organisations.members", organisation_id=organisation.id)
     if try_write(lambda: request_to_join(db.session, current_user._get_current_object(),
                                          organisation, members_url), category="info"):
-        flash(f"Votre demande a été envoyée aux responsables de « {organisation.name} ».",
-              "success")
+        flash(f"Votre demande a été envoyée aux responsables de « {organisation.name} »."
+              if reachable else JOIN_QUEUED, "success")
     return redirect(url_for("organisations.mine"))
 
 

@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,26 +20,31 @@ from wtforms.validators import Length, NumberRange
 from app.labels import CLOSE_REASONS as CLOSE_REASON_LABELS
 from app.labels import DIRECTIONS, POSTING_TYPES, RESERVED
 from app.organisations.formkit import (
+    AmountRange,
     EuroField,
     FrenchForm,
     FrenchSubForm,
     MultiCheckboxField,
     optional,
     required,
+    text_limit,
 )
 from app.services.closing import CLOSE_REASONS, Candidates, Outcome
 from app.services.directory import ReferenceChoices
 from app.services.publishing import LotData, PostingData
+from models.posting import MAX_DESCRIPTION, MAX_TITLE
 
 MAX_LOTS = 30
 MAX_AMOUNT = 10**11  # Numeric(14, 2) holds up to 10^12
-POSITIVE_AMOUNT = NumberRange(min=0, max=MAX_AMOUNT, message=(
+POSITIVE_AMOUNT = AmountRange(min=0, max=MAX_AMOUNT, message=(
     "Le montant doit être positif (et inférieur à 100 milliards d'euros)."))
 
 
 class LotForm(FrenchSubForm):
-    title = StringField("Intitulé du lot", validators=[optional(), Length(max=200)])
-    description = TextAreaField("Description du lot", validators=[optional(), Length(max=2000)])
+    title = StringField("Intitulé du lot", validators=[
+        optional(), text_limit("L'intitulé du lot", MAX_TITLE)])
+    description = TextAreaField("Description du lot", validators=[
+        optional(), text_limit("La description du lot", 2000)])
     estimated_amount = EuroField("Montant estimé (€ HT)", validators=[optional(), POSITIVE_AMOUNT])
     remove = BooleanField("Retirer ce lot")
 
@@ -55,8 +61,9 @@ class LotForm(FrenchSubForm):
 class PostingForm(FrenchForm):
     direction = RadioField("Je publie", choices=list(DIRECTIONS.items()), default="need")
     type = SelectField("Type d'annonce", choices=list(POSTING_TYPES.items()), default="tender")
-    title = StringField("Titre", validators=[required(), Length(max=200)])
-    description = TextAreaField("Description", validators=[optional(), Length(max=10000)])
+    title = StringField("Titre", validators=[required(), text_limit("Le titre", MAX_TITLE)])
+    description = TextAreaField("Description", validators=[
+        optional(), text_limit("La description", MAX_DESCRIPTION)])
     commune_insee = StringField("Commune", validators=[required()],
                                 render_kw={"list": "communes", "autocomplete": "off"})
     max_km = IntegerField("Distance maximale (km)", validators=[
@@ -74,6 +81,7 @@ class PostingForm(FrenchForm):
     lever_ids = MultiCheckboxField("Leviers de la feuille de route")
     cpv_codes = StringField("Codes CPV", validators=[optional(), Length(max=500)])
     lots = FieldList(FormField(LotForm), min_entries=2, max_entries=MAX_LOTS)
+    filieres_confirmed = HiddenField()  # « 1 » once filières were proposed from the text
     save = SubmitField("Enregistrer")
     publish = SubmitField("Publier")
     add_lot = SubmitField("Ajouter un lot")
@@ -94,6 +102,7 @@ class PostingForm(FrenchForm):
 
     def to_data(self) -> PostingData:
         values = {f.name: self[f.name].data for f in fields(PostingData) if f.name != "lots"}
+        values["title"] = values["title"] or ""
         for name in ("title", "description", "commune_insee", "cpv_codes"):
             values[name] = (values[name] or "").strip()
         for name in ("filiere_ids", "lever_ids"):

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.access import acting_or_onboarding, get_owned_or_403
@@ -12,14 +12,18 @@ from app.publishing import bp
 from app.publishing.forms import CloseForm, PostingForm
 from app.services.closing import candidates_of, close_with_outcome
 from app.services.directory import reference_choices
+from app.services.filiere_suggestions import suggest_filieres
 from app.services.publishing import (
     PostingData,
+    posting_problems,
     postings_of,
     publish_posting,
     save_posting,
 )
 from app.transaction import try_write
-from models import Organisation, Posting
+from models import Organisation, Posting, ValidationError
+
+NO_FILIERE = "Aucune filière choisie : sans filière, l'annonce n'alerte personne."
 
 
 def own_posting(posting_id: int) -> Posting:
@@ -32,6 +36,47 @@ def own_posting(posting_id: int) -> Posting:
 def render_form(form: PostingForm, organisation: Organisation, posting: Posting | None = None):
     return render_template("publishing/form.html", form=form, organisation=organisation,
                            posting=posting)
+
+
+def filiere_proposal(form: PostingForm) -> list[ValidationError]:
+    """Publishing without a filière: once, tick the filières the text suggests and ask the
+    author to confirm (a second « Publier » goes through, with or without them)."""
+    if not form.publish.data or form.filiere_ids.data or form.filieres_confirmed.data == "1":
+        return []
+    form.filieres_confirmed.data = "1"
+    proposed = suggest_filieres(form.title.data or "", form.description.data or "",
+                                current_app.config["INSTANCE_DIR"])
+    form.filiere_ids.data = proposed
+    names = dict(form.filiere_ids.choices)
+    if not proposed:
+        return [ValidationError(f"{NO_FILIERE} Cochez au moins une filière, ou cliquez à "
+                                "nouveau sur « Publier » pour publier sans filière.",
+                                "filiere_ids")]
+    return [ValidationError(
+        f"{NO_FILIERE} D'après le texte, nous proposons : "
+        f"{', '.join(names.get(f, f) for f in proposed)}. Vérifiez les cases cochées puis "
+        "cliquez à nouveau sur « Publier ».", "filiere_ids")]
+
+
+def write_posting(form: PostingForm, organisation: Organisation,
+                  posting: Posting | None = None) -> tuple[bool, Posting | None]:
+    """Validate everything at once (form fields, the service's rules, the filière proposal),
+    then save."""
+    publishing = bool(form.publish.data) or (posting is not None
+                                             and posting.status == "published")
+
+    def problems() -> list[ValidationError]:
+        return (posting_problems(db.session, form.to_data(), publishing)
+                + filiere_proposal(form))
+
+    def write() -> Posting:
+        proposal = filiere_proposal(form)
+        if proposal:
+            raise proposal[0]
+        return save_posting(db.session, organisation, form.to_data(), posting,
+                            publish=form.publish.data)
+
+    return submit(form, write, problems)
 
 
 @bp.get("/")
@@ -49,8 +94,7 @@ def create():
     form = PostingForm(direction=request.args.get("direction", "need"),
                        type=request.args.get("type", "tender"))
     form.with_choices(reference_choices(db.session))
-    saved, posting = (False, None) if form.add_lot_row() else submit(form, lambda: save_posting(
-        db.session, organisation, form.to_data(), publish=form.publish.data))
+    saved, posting = (False, None) if form.add_lot_row() else write_posting(form, organisation)
     if not saved:
         return render_form(form, organisation)
     flash("Annonce publiée." if posting.status == "published" else "Brouillon enregistré.",
@@ -67,8 +111,8 @@ def edit(posting_id: int):
         return redirect(url_for("postings.show", id=posting.id))
     form = PostingForm(data=asdict(PostingData.from_posting(posting)))
     form.with_choices(reference_choices(db.session))
-    saved, _ = (False, None) if form.add_lot_row() else submit(form, lambda: save_posting(
-        db.session, posting.organisation, form.to_data(), posting, publish=form.publish.data))
+    saved, _ = (False, None) if form.add_lot_row() else write_posting(
+        form, posting.organisation, posting)
     if not saved:
         return render_form(form, posting.organisation, posting)
     flash("Annonce enregistrée.", "success")

@@ -19,6 +19,7 @@ from models.change_log import emit
 ACCOUNT_EMAIL = "account_email"
 
 RESET_MAX_AGE_SECONDS = 3600
+VERIFY_MAX_AGE_SECONDS = 3 * 24 * 3600
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -44,6 +45,30 @@ def user_from_token(session: Session, token: str) -> User | None:
     if user is None or not user.is_active:
         return None
     return user if hmac.compare_digest(str(payload.get("fp")), _fingerprint(user)) else None
+
+
+def _verify_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="essaim-verify-email")
+
+
+def verification_token(user: User) -> str:
+    """Proves the holder read mail sent to this address (void if the address changes)."""
+    return _verify_serializer().dumps({"id": user.id, "email": user.email})
+
+
+def user_from_verification_token(session: Session, token: str) -> User | None:
+    try:
+        payload = _verify_serializer().loads(token, max_age=VERIFY_MAX_AGE_SECONDS)
+        user = session.get(User, int(payload["id"]))
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return None
+    if user is None or not user.is_active or payload.get("email") != user.email:
+        return None
+    return user
+
+
+def queue_email_verification(session: Session, user: User) -> None:
+    emit(session, ACCOUNT_EMAIL, user_id=user.id, template="verify_email")
 
 
 def queue_password_reset(session: Session, user: User) -> None:
@@ -84,7 +109,15 @@ def _account_exists(user: User) -> str:
             "Si ce n'était pas vous, ignorez ce message.\n")
 
 
+def _verify_email(user: User) -> str:
+    link = _link("auth.verify_email", token=verification_token(user))
+    return ("Bonjour,\n\nPour confirmer que cette adresse est bien la vôtre, ouvrez ce lien "
+            f"(valable trois jours) :\n\n{link}"
+            "\n\nSi vous n'avez rien demandé, ignorez ce message.\n")
+
+
 TEMPLATES = {
+    "verify_email": ("Essaim : confirmez votre adresse e-mail", _verify_email),
     "password_reset": ("Essaim : choisir un nouveau mot de passe", _password_reset),
     "account_exists": ("Essaim : votre adresse est déjà inscrite", _account_exists),
 }

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.moderation import dismiss_membership_items, has_members, queue_join_request
 from app.services.notify import notify
 from app.services.races import added_once
 from models import Membership, Organisation, User, ValidationError
@@ -32,7 +33,8 @@ def memberships_of_user(session: Session, user_id: int) -> list[Membership]:
 
 def request_to_join(session: Session, user: User, organisation: Organisation,
                     members_url: str = "") -> Membership:
-    """Ask to join: a pending membership, and a notification to the organisation's members.
+    """Ask to join: a pending membership, and a notification to the organisation's members
+    (to the animators' moderation queue when it has none yet).
     Asking twice (even twice at once) is refused with a message, never a second row."""
     _refuse_existing(membership_of(session, user.id, organisation.id))
     membership = Membership(user_id=user.id, organisation_id=organisation.id, role="member",
@@ -40,6 +42,9 @@ def request_to_join(session: Session, user: User, organisation: Organisation,
     if not added_once(session, lambda: session.add(membership)):
         _refuse_existing(membership_of(session, user.id, organisation.id))
         raise ValidationError("Votre demande est déjà en attente.")
+    if not has_members(session, organisation.id):
+        queue_join_request(session, membership, user)
+        return membership
     notify(session, organisation, "join_request",
            f"{user.name or user.email} demande à rejoindre {organisation.name}.", members_url)
     return membership
@@ -62,6 +67,7 @@ def decide_request(session: Session, membership: Membership, accept: bool) -> No
     """An owner accepts (the member becomes active) or refuses (the request is deleted)."""
     if membership.status != "pending":
         raise ValidationError("Cette demande a déjà été traitée.")
+    dismiss_membership_items(session, membership)
     if accept:
         membership.status = "active"
     else:

@@ -6,10 +6,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.services.follow_up import has_event, record
+from app.services.moderation import has_members, queue_message
 from app.services.notify import notify
 from app.services.races import added_once
 from models import Message, Organisation, Posting, Thread, User, ValidationError
 from models.message import conversation_key
+from models.validators import too_long
 
 MAX_BODY = 5000
 
@@ -19,7 +21,7 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ValidationError("Le message ne peut pas être vide.", "body")
     if len(body) > MAX_BODY:
-        raise ValidationError(f"Le message est trop long ({MAX_BODY} caractères au plus).", "body")
+        raise ValidationError(too_long("Le message", body, MAX_BODY), "body")
     return body
 
 
@@ -59,7 +61,8 @@ def start_thread(session: Session, sender: Organisation, user: User, recipient: 
 
 def reply(session: Session, thread: Thread, sender: Organisation, user: User, body: str,
           link: Callable[[Thread], str]) -> Message:
-    """Add a message; the other side is notified."""
+    """Add a message; the other side is notified, or, when it has no member yet, the
+    conversation goes to the animators' moderation queue (delivered once it is claimed)."""
     if not thread.involves(sender.id):
         raise ValidationError("Votre organisation ne participe pas à cette conversation.")
     message = Message(thread=thread, sender_organisation=sender, sender_user=user,
@@ -68,6 +71,9 @@ def reply(session: Session, thread: Thread, sender: Organisation, user: User, bo
     session.flush()
     other = other_side(thread, sender.id)
     _follow_up(session, thread, sender, other, user)
+    if not has_members(session, other.id):
+        queue_message(session, thread, user)
+        return message
     notify(session, other, "message",
            f"Nouveau message de {sender.name} : « {thread.subject} ».", link(thread))
     return message

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services.audit import record_changes
 from app.services.races import added_once
 from app.services.statuses import declare, recheck_after_status_change, status_snapshot
 from models import Commune, Filiere, LegalForm, Membership, Organisation, User, ValidationError
@@ -109,8 +110,10 @@ def onboard_organisation(session: Session, data: OrganisationData, owner: User) 
 
 
 def update_organisation(session: Session, organisation: Organisation,
-                        data: OrganisationData) -> Organisation:
-    """Edit the profile; a SIRET already used by another organisation is refused."""
+                        data: OrganisationData, editor: User | None = None) -> Organisation:
+    """Edit the profile; a SIRET already used by another organisation is refused. Each changed
+    field is written to the audit log (who, what, when)."""
+    profile_before = OrganisationData.from_organisation(organisation)
     other = find_by_siret(session, data.siret) if not siret_error(data.siret) else None
     if other is not None and other.id != organisation.id:
         raise ValidationError("Ce SIRET est déjà enregistré pour une autre organisation.",
@@ -118,6 +121,9 @@ def update_organisation(session: Session, organisation: Organisation,
     organisation.siret = data.siret
     before = status_snapshot(organisation)
     apply_data(session, organisation, data)
+    session.flush()  # the foreign keys (commune, legal form) follow the relationships
+    record_changes(session, organisation, editor, profile_before,
+                   OrganisationData.from_organisation(organisation))
     session.flush()
     if status_snapshot(organisation) != before:  # a declared status was added or dropped
         recheck_after_status_change(session, organisation)

@@ -16,6 +16,7 @@ from app.services.closing import Outcome, close_with_outcome
 from app.services.events import posting_saved
 from app.services.organisations import get_commune
 from models import CpvCode, Filiere, Lever, Lot, Organisation, Posting, ValidationError
+from models.errors import raise_all
 
 CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
 SCALARS = ("direction", "type", "title", "description", "max_km", "budget_min", "budget_max",
@@ -85,11 +86,39 @@ def check_publishable(data_deadline: date | None, today: date | None = None) -> 
                               "deadline")
 
 
-def _check_data(data: PostingData) -> None:
+def _data_problems(data: PostingData) -> list[ValidationError]:
+    found = []
     if data.type == "tender" and data.direction != "need":
-        raise ValidationError("Un appel d'offres est forcément un besoin.", "type")
+        found.append(ValidationError("Un appel d'offres est forcément un besoin.", "type"))
     if any(not lot.title.strip() for lot in data.lots):
-        raise ValidationError("Chaque lot doit avoir un titre.", "lots")
+        found.append(ValidationError("Chaque lot doit avoir un titre.", "lots"))
+    return found
+
+
+def posting_problems(session: Session, data: PostingData, publishing: bool,
+                     today: date | None = None) -> list[ValidationError]:
+    """Every rule the submitted data breaks, all at once: the user fixes them in one go
+    (the form runs this even when its own fields already have errors)."""
+    found = _data_problems(data)
+    checks = [lambda: get_commune(session, data.commune_insee),
+              lambda: parse_cpv_codes(session, data.cpv_codes)]
+    if publishing:
+        checks.append(lambda: check_publishable(data.deadline, today))
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            found.append(error)
+    try:  # a transient posting, never added to the session: the model's own rules
+        preview = Posting(direction=data.direction, type=data.type, title=data.title,
+                          description=data.description, reserved=data.reserved or "none",
+                          insertion_hours=data.insertion_hours, max_km=data.max_km,
+                          budget_min=data.budget_min, budget_max=data.budget_max)
+    except ValidationError as error:  # an unknown choice: the form field says so already
+        return [*found, error]
+    preview.lots = [Lot(number=n, title=lot.title) for n, lot in enumerate(data.lots, start=1)]
+    found += preview.problems()
+    return found
 
 
 def _apply(session: Session, posting: Posting, data: PostingData) -> None:
@@ -124,11 +153,10 @@ def save_posting(session: Session, organisation: Organisation, data: PostingData
     """Create or edit a posting of `organisation`; publish it at once when asked."""
     if posting is not None and posting.status == "closed":
         raise ValidationError("Une annonce close ne peut plus être modifiée.")
-    _check_data(data)
+    publishing = publish or (posting is not None and posting.status == "published")
+    raise_all(posting_problems(session, data, publishing, today))
     posting = posting or Posting(organisation=organisation, status="draft")
     newly_published = publish and posting.status == "draft"
-    if newly_published or posting.status == "published":
-        check_publishable(data.deadline, today)
     _apply(session, posting, data)
     if newly_published:
         posting.publish()

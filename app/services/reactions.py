@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.infra import vectors
 from app.infra.index_holder import Indexes
 from app.infra.mail import Mailer
-from app.services import account_mail, notify, purchase_plan
+from app.services import account_mail, moderation, notify, purchase_plan
 from app.services.alerts import alert_fitting_organisations
 from app.services.closing import NEED_CLOSED, tell_outcome
 from app.services.events import NEED_CHANGED, NEED_PUBLISHED
@@ -89,6 +89,11 @@ def digest_email(session: Session, ctx: JobContext, event: OutboxEvent, **payloa
     notify.email_digest(session, ctx.mailer, **payload)
 
 
+def moderation_queued(session: Session, ctx: JobContext, event: OutboxEvent,
+                      item_id: int) -> None:
+    moderation.email_animators(session, ctx.mailer, item_id)
+
+
 def need_closed(session: Session, ctx: JobContext, event: OutboxEvent, posting_id: int) -> None:
     """Tell candidates and groupement members the outcome (skips those already told)."""
     tell_outcome(session, posting_id)
@@ -101,6 +106,7 @@ def purchase_plan_uploaded(session: Session, ctx: JobContext, event: OutboxEvent
 
 
 REACTIONS = {
+    moderation.MODERATION_QUEUED: moderation_queued,
     NEED_CLOSED: need_closed,
     NEED_PUBLISHED: need_published,
     NEED_CHANGED: need_changed,

@@ -12,6 +12,7 @@ from seed.demo.context import BuildContext, load_places
 from seed.demo.fixed_orgs import featured, networks, public_buyers
 from seed.demo.generated_orgs import generated
 from seed.demo.logins import DEMO_ACCOUNTS, demo_logins, ensure_account
+from seed.demo.moderation import ensure_moderation_demo
 from seed.demo.networks import network_members
 from seed.demo.outcomes import save_outcomes
 from seed.demo.persist import save_network_members, save_organisations, save_postings
@@ -81,6 +82,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         plans = ensure_sample_plan(session, by_key.get(BUYER_KEY), None)
         validated, planned_validations = validate_demo_statuses(
             session, by_key, ANIMATOR_EMAIL)
+        moderation = ensure_moderation_demo(session, by_key)
         session.commit()
     except Exception:
         session.rollback()
@@ -93,6 +95,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "follow_up_events": events,
         "purchase_plans": plans,
         "status_decisions": validated,
+        "moderation_items": moderation,
     }
     planned = {
         "organisations": len(specs.organisations),
@@ -105,6 +108,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "follow_up_events": planned_events,
         "purchase_plans": 1,
         "status_decisions": planned_validations,
+        "moderation_items": 2,
     }
     skipped = {table: planned[table] - created[table] for table in planned}
     return DemoSummary(created, skipped, demo_logins())

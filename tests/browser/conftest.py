@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.axe import assert_accessible
 from tests.factories import PASSWORD, build_territory, email_of
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,6 +69,8 @@ def new_page(browser, live_server, session_factory):
 
 
 def screenshot(page, name: str) -> None:
+    """Every state worth a screenshot is also checked by axe-core (0 serious or critical)."""
+    assert_accessible(page, name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
@@ -92,7 +95,8 @@ def login_as():
         page.get_by_label("Adresse e-mail").fill(email_of(key))
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.locator("main").get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        # The logout button may be folded in the phone menu: present, not necessarily visible.
+        expect(page.locator('form[action="/compte/deconnexion"]')).to_have_count(1)
 
     return login
 
@@ -100,6 +104,12 @@ def login_as():
 @pytest.fixture
 def shoot():
     return screenshot
+
+
+@pytest.fixture
+def axe():
+    """`axe(page, where)`: fail on any serious or critical axe-core violation."""
+    return assert_accessible
 
 
 @pytest.fixture

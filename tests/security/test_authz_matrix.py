@@ -33,6 +33,11 @@ MATRIX = {
     "auth.forgot_password": ("GET", "/compte/mot-de-passe-oublie", PUBLIC),
     "auth.reset_password": ("GET", "/compte/nouveau-mot-de-passe/faux", dict.fromkeys(ROLES, 400)),
     "auth.change": ("GET", "/compte/mot-de-passe", SIGNED_IN),
+    "auth.verify_email_request": ("GET", "/compte/verifier-adresse", SIGNED_IN),
+    "auth.verify_email": ("GET", "/compte/adresse-verifiee/faux", dict.fromkeys(ROLES, 400)),
+    "moderation.queue": ("GET", "/animation/moderation", ANIMATOR_ONLY),
+    "moderation.network": ("GET", "/animation/reseaux/{network}", A_OR_ANIMATOR),
+    "organisations.claim": ("GET", "/organisations/{org_c}/revendiquer", SIGNED_IN),
     "opendata.directory_csv": ("GET", "/donnees/annuaire.csv", PUBLIC),
     "opendata.needs_json": ("GET", "/donnees/besoins.json", PUBLIC),
     "opendata.cpv": ("GET", "/donnees/cpv", dict.fromkeys(ROLES, 400)),
@@ -80,6 +85,8 @@ MATRIX = {
     "plans.upload": ("POST", "/plan-achats/", BUYERS),
     "animation.statuses": ("GET", "/animation/statuts", ANIMATOR_ONLY),
     "organisations.switch": ("POST", "/organisations/courante", A_ONLY),
+    "moderation.report": ("POST", "/animation/signaler/annonce/{posting}", SIGNED_IN),
+    "moderation.decide": ("POST", "/animation/moderation/{item}/refuser", ANIMATOR_ONLY),
     "organisations.mark_all_read": ("POST", "/organisations/notifications/lues", SIGNED_IN),
     "matches.viewed": ("POST", "/suggestions/besoin/{posting}/vu", SIGNED_IN),
     "matches.feedback": ("POST", "/suggestions/{match}/avis",  # A's need, B suggested
@@ -130,7 +137,8 @@ POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting a
                "organisations.create_api_token": {"name": "Outil", "scopes": "read"},
                "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"},
                "matches.feedback": {"useful": "oui", "reason": "relevant"},
-               "animation.decide_status": {"decision": "valider", "note": "Pièce vue"}}
+               "animation.decide_status": {"decision": "valider", "note": "Pièce vue"},
+               "moderation.report": {"note": "Annonce en double"}}
 
 
 def outcome(response) -> str | int:

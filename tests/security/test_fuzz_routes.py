@@ -116,7 +116,7 @@ def test_non_finite_amount_is_a_french_form_error(client, db, auth, amount):
     response = client.post(world.url("/publier/{draft}/modifier"),
                            data={"title": "Collecte", "budget_min": amount})
     assert response.status_code == 200
-    assert "Montant invalide : saisissez un nombre, par exemple 12 000,50." in (
+    assert "Montant en chiffres, par exemple 50 000 ou 12 000,50." in (
         response.get_data(as_text=True))
 
 

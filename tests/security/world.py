@@ -11,6 +11,8 @@ from models import (
     Match,
     Membership,
     Message,
+    ModerationItem,
+    NetworkMember,
     Notification,
     PurchasePlan,
     Thread,
@@ -65,6 +67,12 @@ def build_world(db, auth) -> World:
                                        lot_numbers=[1]))
     _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=b.id,
                               role="co_contractor", invitation_status="invited"))
+    # C has no member: a claim waits in the animators' queue. A's user also runs network N.
+    c = make_organisation(db, "Organisation C", website="https://orgc.example")
+    item = _add(db, ModerationItem(kind="claim", organisation_id=c.id, user_id=joiner.id))
+    network = make_organisation(db, "Réseau N", kind="network")
+    make_membership(db, users["member_a"].id, network, role="owner")
+    _add(db, NetworkMember(network_id=network.id, member_id=a.id))
     api_token = create_token(db, a, "Outil de A", ["read"], None).token
     plan = _add(db, PurchasePlan(organisation_id=a.id, filename="plan.csv", status="done",
                                  line_count=0, lines=[], result={
@@ -75,7 +83,7 @@ def build_world(db, auth) -> World:
                   "api_token": api_token.id, "thread": thread.id,
                   "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id,
-                  "plan": plan.id})
+                  "plan": plan.id, "org_c": c.id, "item": item.id, "network": network.id})
 
 
 def log_in(auth, role: str) -> None:

@@ -79,7 +79,8 @@ def test_closing_with_a_winner_shows_the_award_and_keeps_the_history(client, aut
         "reason": "awarded", "outside_siret": "123 456 789 01234", "amount": "cinquante mille"})
     page = text(refused)
     assert refused.status_code == 200
-    assert "Montant invalide" in page and 'value="123 456 789 01234"' in page  # kept
+    assert "Montant en chiffres, par exemple 50 000" in page
+    assert 'value="123 456 789 01234"' in page  # kept
     refused = client.post(f"/publier/{tender.id}/cloturer", data={
         "reason": "awarded", "outside_siret": "123 456 789 01234"})
     assert "SIRET" in text(refused)
