@@ -1,5 +1,10 @@
 """The matching engine's public API: a ``Matcher`` holding profiles, BM25 and a vector index.
 
+The product's ranking is one forward pipeline: candidates (BM25 and dense pools, the hard
+constraints as filters) → one feature table (``matching.features``: every signal once, named)
+→ the ranker (``matching.ranker``) → one entry per organisation, its best offer folded under
+it → explanations read from the same features (``matching.explain``).
+
 Retrieval methods are strategies in ``METHODS`` (name → function); the evaluation CLI lists
 them. ``hybrid`` is the product's ranking; ``filter``, ``sparse`` and ``dense`` are baselines.
 Every method applies the hard constraints (eligibility, max_km, requester) as filters.
@@ -20,8 +25,10 @@ from matching.complement import (
     self_description,
 )
 from matching.explain import explain
+from matching.features import FeatureTable, Signal, feature_table, structured
 from matching.filters import relevant, search_predicate, search_query
-from matching.rank import RELEVANCE, Weights, allowed, filiere_match, fuse, structured
+from matching.rank import RELEVANCE, allowed, filiere_match
+from matching.ranker import Ranker, load_ranker
 from matching.sparse import BM25, plain_analyzer, top_k
 from matching.types import (
     PARTNER_NEEDS,
@@ -46,10 +53,11 @@ class Matcher:
     """Suggests suppliers, partners and search results over a set of profiles."""
 
     def __init__(self, encoder: Encoder | None = None, *, dense: bool = True,
-                 weights: Weights | None = None) -> None:
+                 ranker: Ranker | None = None, fusion: str = "combsum") -> None:
         self._encoder = encoder
         self.use_dense = dense
-        self.weights = weights or Weights()
+        self.ranker = ranker or load_ranker()
+        self.fusion = fusion
         self.profiles: dict[str, Profile] = {}
         self.sparse = BM25()
         self.index: VectorIndex | None = None
@@ -197,11 +205,37 @@ class Matcher:
 
     def _ranked(self, target: Need | SearchQuery, sparse: Hits, dense: Hits, k: int,
                 me: str | None = None) -> list[Suggestion]:
-        fused = fuse([sparse, dense], self.weights.fusion)
-        signals = {"sparse": dict(sparse), "dense": dict(dense), RELEVANCE: fused}
-        scored = [self._score(doc_id, target, signals, me) for doc_id in fused]
-        scored.sort(key=lambda s: (-s.score, s.id))
-        return [self._explained(s, target) for s in scored[:k]]
+        table = self.feature_table(target, sparse, dense, me)
+        scores = self.ranker.scores(table)
+        order = sorted(range(len(table.ids)), key=lambda i: (-scores[i], table.ids[i]))
+        kept = self._one_per_organisation([table.ids[i] for i in order])[:k]
+        at = {doc_id: i for i, doc_id in enumerate(table.ids)}
+        return [self._suggestion(doc_id, table.rows[at[doc_id]], scores[at[doc_id]], target)
+                for doc_id in kept]
+
+    def feature_table(self, target: Need | SearchQuery, sparse: Hits, dense: Hits,
+                      me: str | None = None) -> FeatureTable:
+        """The candidates of both pools with every named signal (``matching.features``)."""
+        extra: list[Signal] = []
+        if me is not None:
+            extra.append(lambda profile, _: {"duplicate": duplicate_score(
+                me, self_description(profile.title, profile.text), self.sparse.idf)})
+        return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
+                             extra=extra)
+
+    def _one_per_organisation(self, ranked: list[str]) -> list[str]:
+        """Best first, one entry per organisation: an offer stands for its owner (folded
+        under it) when the owner is indexed too; whichever ranks higher is kept."""
+        seen: set[str] = set()
+        kept = []
+        for doc_id in ranked:
+            profile = self.profiles[doc_id]
+            owner = profile.owner_id if profile.owner_id in self.profiles else None
+            key = owner or doc_id
+            if key not in seen:
+                seen.add(key)
+                kept.append(doc_id)
+        return kept
 
     def _identity(self, need: Need) -> str:
         requester = self.profiles.get(need.requester_id or "")
@@ -209,24 +243,23 @@ class Matcher:
             return self_description(requester.title, requester.text)
         return identity(need.text)
 
-    def _score(self, doc_id: str, target: Need | SearchQuery,
-               signals: dict[str, dict[str, float]], me: str | None) -> Suggestion:
-        profile = self.profiles[doc_id]
-        comps = {name: round(values[doc_id], 4) for name, values in signals.items()
-                 if doc_id in values}
-        comps.update(structured(profile, target, self.weights))
-        if me is not None:
-            comps["duplicate"] = round(duplicate_score(
-                me, self_description(profile.title, profile.text), self.sparse.idf), 4)
-        return Suggestion(doc_id, round(self.weights.score(comps), 6), comps,
-                          relevance=comps.get(RELEVANCE, 0.0))
-
-    def _explained(self, suggestion: Suggestion, target: Need | SearchQuery) -> Suggestion:
-        profile = self.profiles[suggestion.id]
-        stems = self.sparse.common_terms(target.full_text, suggestion.id)
-        terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems]
-        suggestion.explanation = explain(profile, target, suggestion.components, terms)
+    def _suggestion(self, doc_id: str, row: dict[str, float], score: float,
+                    target: Need | SearchQuery) -> Suggestion:
+        comps = {name: round(value, 4) for name, value in row.items()}
+        suggestion = Suggestion(doc_id, round(float(score), 6), comps,
+                                relevance=comps.get(RELEVANCE, 0.0))
+        stems = self.sparse.common_terms(target.full_text, doc_id)
+        terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems
+                 if t.startswith("~") or self.sparse.idf(t) >= self.explain_idf]
+        suggestion.explanation = explain(self.profiles[doc_id], target, comps, terms)
         return suggestion
+
+    @property
+    def explain_idf(self) -> float:
+        """Words shared by more than a tenth of the profiles (and more than 3) explain
+        nothing: the IDF of such a word is the floor."""
+        n, df = len(self.profiles), max(3.0, len(self.profiles) / 10)
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
 def query_text(need: Need, partners: bool) -> str:
@@ -254,7 +287,7 @@ def method_filter(m: Matcher, need: Need, k: int) -> list[Suggestion]:
     rows = []
     for doc_id, profile in m.profiles.items():
         if ok(doc_id) and filiere_match(profile, need)[0] >= 1:
-            dist = structured(profile, need, m.weights).get("distance_km", float("inf"))
+            dist = structured(profile, need).get("distance_km", float("inf"))
             rows.append((dist, doc_id))
     rows.sort()
     return [Suggestion(i, -d, {"distance_km": d}) for d, i in rows[:k]]

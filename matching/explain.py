@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matching.complement import adjacency
 from matching.rank import filiere_match
+from matching.text import fold
 from matching.thesaurus import CONCEPT_PREFIX, concept_label
 from matching.types import Need, Profile, SearchQuery
 
@@ -20,6 +21,17 @@ FILIERE_LABELS = {
     "culture-citoyennete": "culture et citoyenneté",
 }
 MAX_TERMS = 3
+# Words any tender or profile may share without saying anything about the trade (the IDF
+# floor of ``Matcher.explain_idf`` removes the frequent ones; these slip through on small sets).
+STOP_WORDS = frozenset(fold(w) for w in (
+    "économique", "économie", "activité", "activités", "réservé", "réservés", "réservée",
+    "réservées", "deux", "trois", "loi", "aci", "article", "marché", "marchés", "lot", "lots",
+    "prestation", "prestations", "structure", "structures", "service", "services",
+    "entreprise", "entreprises", "insertion", "emploi", "besoin", "besoins", "cadre",
+    "accord", "accord-cadre", "fourniture", "fournitures", "année", "années", "ans", "mise",
+    "œuvre", "oeuvre", "ensemble", "type", "types", "divers", "diverses", "relatif",
+    "relative", "relatifs", "relatives", "concernant", "commune", "ville", "nantes",
+))
 DUPLICATE_NOTE = 0.5
 
 
@@ -55,7 +67,7 @@ def _terms_part(terms: list[str]) -> str | None:
     themes = [concept_label(t) for t in terms if t.startswith(CONCEPT_PREFIX)]
     # Numbers and units (« 15 », « km ») are shared by accident, not by trade: not a reason.
     plain = [t for t in terms if not t.startswith(CONCEPT_PREFIX)
-             and not any(c.isdigit() for c in t) and len(t) > 2]
+             and not any(c.isdigit() for c in t) and len(t) > 2 and fold(t) not in STOP_WORDS]
     chosen = (plain[:MAX_TERMS] + [f"thème {t}" for t in themes])[: MAX_TERMS + 1]
     return "termes communs : " + ", ".join(chosen) if chosen else None
 
