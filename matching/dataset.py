@@ -1,5 +1,9 @@
 """BEIR-layout benchmark folders turned into Profiles, Needs, qrels and hard-case tags.
 
+Real-data extension fields (issue #10): corpus ``references`` (list of ``{objet, cpv, buyer,
+buyer_name, departement, date, amount}``) and ``naf``; queries ``buyer``, ``buyer_name``,
+``cpv``, ``departement``, ``date``.
+
 Geography: ``lat``/``lon`` in a record's metadata when present, else its commune through the
 folder's ``communes.tsv``, else the project's French communes reference. Unknown fields are
 ignored and missing ones tolerated.
@@ -15,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from matching.geo import CommuneTable, france_communes, read_communes_tsv
-from matching.types import Need, Profile
+from matching.types import Need, Profile, Reference
 
 KINDS = {"public": "public_buyer", "public_buyer": "public_buyer", "company": "company",
          "network": "network", "offer": "offer", "ess": "ess"}
@@ -51,6 +55,20 @@ def _filieres(meta: dict[str, Any]) -> frozenset[str]:
     return frozenset([values] if isinstance(values, str) else values)
 
 
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def reference_from(item: dict[str, Any]) -> Reference:
+    """One past contract of a corpus record's ``references`` list."""
+    amount = item.get("amount")
+    return Reference(
+        objet=str(item.get("objet") or ""), cpv=_text_or_none(item.get("cpv")),
+        buyer=_text_or_none(item.get("buyer")), buyer_name=_text_or_none(item.get("buyer_name")),
+        departement=_text_or_none(item.get("departement")), date=_text_or_none(item.get("date")),
+        amount=float(amount) if amount not in (None, "") else None)
+
+
 def profile_from(doc: dict[str, Any], communes: CommuneTable) -> Profile:
     meta = doc.get("metadata") or {}
     return Profile(
@@ -60,7 +78,8 @@ def profile_from(doc: dict[str, Any], communes: CommuneTable) -> Profile:
         esus=bool(meta.get("esus")), qpv=bool(meta.get("qpv")),
         headcount=meta.get("headcount"), legal_form=meta.get("legal_form"),
         active=meta.get("active", True), commune=meta.get("commune"),
-        **_place(meta, communes))
+        references=tuple(reference_from(r) for r in meta.get("references") or ()),
+        naf=_text_or_none(meta.get("naf")), **_place(meta, communes))
 
 
 def need_from(query: dict[str, Any], communes: CommuneTable) -> Need:
@@ -69,7 +88,10 @@ def need_from(query: dict[str, Any], communes: CommuneTable) -> Need:
         id=str(query["_id"]), text=query.get("text", ""), type=meta.get("type") or "tender",
         filieres=_filieres(meta), reserved=meta.get("reserved") or None,
         max_km=meta.get("max_km"), requester_id=meta.get("requester_id"),
-        lots=tuple(meta.get("lots") or ()), **_place(meta, communes))
+        lots=tuple(meta.get("lots") or ()), buyer=_text_or_none(meta.get("buyer")),
+        buyer_name=_text_or_none(meta.get("buyer_name")), cpv=_text_or_none(meta.get("cpv")),
+        departement=_text_or_none(meta.get("departement")), date=_text_or_none(meta.get("date")),
+        **_place(meta, communes))
 
 
 def _tsv(path: Path) -> list[dict[str, str]]:

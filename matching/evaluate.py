@@ -23,7 +23,7 @@ from matching.metrics import all_metrics
 from matching.rank import violations
 
 K = 10
-FIGURES = ("ndcg@10", "recall@10", "mrr@10", "p@5")
+FIGURES = ("ndcg@10", "recall@10", "mrr@10", "p@5", "hit@1", "hit@5")
 
 
 @dataclass

@@ -19,6 +19,23 @@ REQUESTER_DESCRIBED = frozenset({"partnership", "resource", "financing"})
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A public contract an organisation won (DECP row or ``Award``): evidence of what it does.
+
+    ``date`` is ISO ``YYYY-MM-DD`` (or None when unknown); ``cpv`` the 8-digit code without
+    check digit; ``buyer`` the buyer's SIREN/SIRET; ``departement`` the place of execution.
+    """
+
+    objet: str
+    cpv: str | None = None
+    buyer: str | None = None
+    buyer_name: str | None = None
+    departement: str | None = None
+    date: str | None = None
+    amount: float | None = None
+
+
+@dataclass(frozen=True)
 class Profile:
     """An organisation or a published offer, as the matcher sees it."""
 
@@ -39,6 +56,9 @@ class Profile:
     active: bool = True  # closed or expired postings are never proposed
     in_metropole: bool | None = None
     commune: str | None = None
+    # public contracts won (``Award`` rows, DECP ``references``) and the NAF code (e.g. 3811Z)
+    references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)
+    naf: str | None = None
 
     @property
     def full_text(self) -> str:
@@ -67,6 +87,13 @@ class Need:
     lots: tuple[str, ...] = ()
     in_metropole: bool | None = None
     title: str = ""
+    # who buys and what (public tenders): buyer SIREN/SIRET and name, CPV code, département of
+    # execution, notification or publication date (ISO); evidence signals read them
+    buyer: str | None = None
+    buyer_name: str | None = None
+    cpv: str | None = None
+    departement: str | None = None
+    date: str | None = None
     # The query vector stored at publication (``Matcher.encode_need``): no encoding on reads.
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 

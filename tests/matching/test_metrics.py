@@ -22,3 +22,14 @@ def test_recall_mrr_precision_by_hand():
     assert mrr_at_k(ranked, QRELS) == pytest.approx(1 / 3)
     assert precision_at_k(ranked, QRELS, 5) == pytest.approx(2 / 5)
     assert mrr_at_k(["x", "y"], QRELS) == 0.0
+
+
+def test_hit_at_k_by_hand():
+    from matching.metrics import all_metrics, hit_at_k
+
+    ranked = ["x", "y", "b", "z", "a", "c"]
+    assert hit_at_k(ranked, QRELS, 1) == 0.0
+    assert hit_at_k(ranked, QRELS, 3) == 1.0
+    assert hit_at_k(["b"], QRELS, 5) == 1.0
+    figures = all_metrics(ranked, QRELS)
+    assert figures["hit@1"] == 0.0 and figures["hit@5"] == 1.0
