@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from matching.index import VectorIndex
 
 POOL = 100  # candidates kept from each retriever before fusion
+SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
 Predicate = Callable[[str], bool]
 Hits = list[tuple[str, float]]
 
@@ -172,7 +173,8 @@ class Matcher:
         sparse = self.sparse_hits(text, ok)
         if not relevant(sparse):  # nonsense is not even encoded
             return []
-        return self._ranked(query, sparse, self.dense_hits(text, ok), k)
+        return self._ranked(query, self.feature_table(query, sparse, self.dense_hits(text, ok)),
+                            k)
 
     def rank(self, need: Need, method: str = "hybrid", k: int = 10) -> list[Suggestion]:
         """Rank with a named method from ``METHODS``."""
@@ -194,18 +196,26 @@ class Matcher:
             return profile is not None and keep(profile)
         return ok
 
-    def _for_need(self, need: Need, k: int, partners: bool,
-                  vector: np.ndarray | None) -> list[Suggestion]:
+    def need_features(self, need: Need, partners: bool | None = None,
+                      vector: np.ndarray | None = None) -> FeatureTable:
+        """The candidates of a need (hard constraints as filters) with every signal: what the
+        ranker scores, and what ``scripts/train_ranker.py`` learns from."""
+        partners = need.type in PARTNER_NEEDS if partners is None else partners
         ok = self.allowed_predicate(need)
         text = query_text(need, partners)
         vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
-        return self._ranked(need, sparse, dense, k, self._identity(need) if described else None)
+        table = self.feature_table(need, sparse, dense,
+                                   self._identity(need) if described else None)
+        return same_activity_removed(table, self.profiles, need) if partners else table
 
-    def _ranked(self, target: Need | SearchQuery, sparse: Hits, dense: Hits, k: int,
-                me: str | None = None) -> list[Suggestion]:
-        table = self.feature_table(target, sparse, dense, me)
+    def _for_need(self, need: Need, k: int, partners: bool,
+                  vector: np.ndarray | None) -> list[Suggestion]:
+        return self._ranked(need, self.need_features(need, partners, vector), k)
+
+    def _ranked(self, target: Need | SearchQuery, table: FeatureTable,
+                k: int) -> list[Suggestion]:
         scores = self.ranker.scores(table)
         order = sorted(range(len(table.ids)), key=lambda i: (-scores[i], table.ids[i]))
         kept = self._one_per_organisation([table.ids[i] for i in order])[:k]
@@ -260,6 +270,21 @@ class Matcher:
         nothing: the IDF of such a word is the floor."""
         n, df = len(self.profiles), max(3.0, len(self.profiles) / 10)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+
+def same_activity_removed(table: FeatureTable, profiles: dict[str, Profile],
+                          need: Need) -> FeatureTable:
+    """A partner brings what the requester lacks: candidates doing the same activity (the
+    requester's identity mostly found in theirs, or the requester's NAF code) are dropped."""
+    requester = profiles.get(need.requester_id or "")
+    naf = requester.naf if requester is not None else None
+
+    def same(doc_id: str, row: dict[str, float]) -> bool:
+        return (row.get("duplicate", 0.0) >= SAME_ACTIVITY
+                or (naf is not None and profiles[doc_id].naf == naf))
+    keep = [i for i, (d, r) in enumerate(zip(table.ids, table.rows, strict=True))
+            if not same(d, r)]
+    return FeatureTable([table.ids[i] for i in keep], [table.rows[i] for i in keep])
 
 
 def query_text(need: Need, partners: bool) -> str:

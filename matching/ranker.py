@@ -11,7 +11,7 @@ weight is 1), so that a score keeps the unit of text relevance whatever the mode
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,3 +74,67 @@ def load_ranker(path: str | None = None) -> Ranker:
         if candidate and Path(candidate).is_file():
             return read_ranker(candidate)
     return HAND_SET
+
+
+# -- learning ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    """One training query: its feature table and graded labels (id → grade, 0 if absent)."""
+
+    table: FeatureTable
+    labels: Mapping[str, float]
+    weight: float = 1.0  # how much this query counts (each set is balanced by the caller)
+
+
+def pair_matrix(groups: Sequence[Group], names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Differences ``f(better) − f(worse)`` over every ordered pair of a query, each query
+    weighing ``group.weight`` in all (a query with 100 pairs counts as much as one with 3)."""
+    diffs, weights = [], []
+    for group in groups:
+        if not group.table.rows:
+            continue
+        x = group.table.matrix(names)
+        y = np.array([group.labels.get(i, 0.0) for i in group.table.ids])
+        better, worse = np.nonzero(y[:, None] > y[None, :])
+        if len(better) == 0:
+            continue
+        diffs.append(x[better] - x[worse])
+        weights.append(np.full(len(better), group.weight / len(better)))
+    if not diffs:
+        return np.zeros((0, len(names))), np.zeros(0)
+    return np.vstack(diffs), np.concatenate(weights)
+
+
+def fit_pairwise(groups: Sequence[Group], names: Sequence[str], prior: Ranker,
+                 strength: float) -> dict[str, float]:
+    """Weights of a pairwise logistic model (RankNet's loss on a linear score), pulled
+    towards ``prior`` by an L2 term of ``strength``: a signal the data never varies keeps
+    its hand-set weight instead of falling to 0."""
+    from scipy.optimize import minimize
+
+    diffs, weights = pair_matrix(groups, names)
+    w0 = np.array([prior.weights.get(n, 0.0) for n in names])
+    total = weights.sum() or 1.0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = diffs @ w
+        value = float(weights @ np.logaddexp(0.0, -margin)) / total
+        grad = -(diffs.T @ (weights * _sigmoid(-margin))) / total
+        gap = w - w0
+        return value + strength / 2 * float(gap @ gap), grad + strength * gap
+
+    fitted = minimize(loss, w0, jac=True, method="L-BFGS-B").x
+    return dict(zip(names, (float(v) for v in fitted), strict=True))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def in_relevance_units(weights: Mapping[str, float], unit: str = "fused") -> dict[str, float]:
+    """Weights divided by the text relevance's, so that a score reads as relevance (the
+    order is unchanged; consortium fits rescale scores on that unit)."""
+    scale = weights.get(unit, 0.0)
+    if scale <= 0:
+        return dict(weights)
+    return {n: w / scale for n, w in weights.items()}

@@ -1,0 +1,183 @@
+"""Learn the ranker's weights from labelled sets; choose the recipe on validation data.
+
+    .venv/bin/python scripts/train_ranker.py BENCH_DIR [--dev ../shared/bench/dev]
+        [--out matching/data/ranker.json] [--report matching/data/ranker_report.md]
+
+BENCH_DIR is the output of ``scripts/build_real_benchmarks.py``: ``decp_train`` (contracts of
+December 2018, profiles from the contracts before) trains, ``decp_val`` (January 2019)
+validates. Neither holds a contract won by an SIAE of the Marché de l'inclusion file, and no
+test month is read here (issue #10's rule). DEV labels join the training data in one of the
+recipes; their figure is then measured by 5-fold cross-validation over DEV queries.
+
+Every recipe is the same pairwise logistic model (``matching.ranker.fit_pairwise``) over the
+same features, pulled towards the hand-set weights with a strength; the recipes differ by
+training data and strength. The one with the best mean of DECP validation nDCG@10 and DEV
+nDCG@10 (held-out) is written, with a report of every recipe's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import fmean
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matching.api import Matcher  # noqa: E402
+from matching.dataset import Dataset, load_dataset  # noqa: E402
+from matching.metrics import all_metrics  # noqa: E402
+from matching.ranker import (  # noqa: E402
+    HAND_SET,
+    Group,
+    Ranker,
+    fit_pairwise,
+    in_relevance_units,
+)
+
+LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
+           "outside_metropole", "social", "duplicate")
+STRENGTHS = (0.3, 0.03, 0.003)
+FOLDS = 5
+FIGURES = ("ndcg@10", "recall@10", "mrr@10", "hit@1", "hit@5")
+
+
+def evidence_features() -> tuple[str, ...]:
+    """Names of the public-contract evidence signals, when ``matching.evidence`` has them."""
+    try:
+        from matching.evidence import FEATURE_NAMES
+    except ImportError:
+        return ()
+    return tuple(FEATURE_NAMES)
+
+
+def groups_of(data: Dataset, name: str) -> list[Group]:
+    """One training group per labelled query: the candidates the product would score."""
+    matcher = Matcher(ranker=HAND_SET).fit(data.profiles)
+    groups = [Group(matcher.need_features(need), data.qrels[need.id])
+              for need in data.needs if need.id in data.qrels]
+    found = sum(1 for g in groups if any(g.labels.get(i, 0) > 0 for i in g.table.ids))
+    print(f"{name}: {len(groups)} requêtes, gagnant parmi les candidats pour {found}",
+          file=sys.stderr)
+    return groups
+
+
+def figures(ranker: Ranker, groups: Sequence[Group]) -> dict[str, float]:
+    """Mean figures of a ranker over groups (a query whose winner is not a candidate
+    scores 0, as in the product)."""
+    rows = []
+    for group in groups:
+        scores = ranker.scores(group.table)
+        ranked = [i for _, i in sorted(zip(-scores, group.table.ids, strict=True))]
+        rows.append(all_metrics(ranked, {k: int(v) for k, v in group.labels.items()}))
+    return {f: round(fmean(r[f] for r in rows), 4) if rows else 0.0 for f in FIGURES}
+
+
+@dataclass
+class Recipe:
+    name: str
+    use_dev: bool
+    strength: float
+    ranker: Ranker | None = None
+    val: dict[str, float] | None = None
+    dev: dict[str, float] | None = None
+
+    @property
+    def criterion(self) -> float:
+        return (self.val["ndcg@10"] + self.dev["ndcg@10"]) / 2
+
+
+def balanced(*sets: Sequence[Group]) -> list[Group]:
+    """Every set weighs the same in the loss, whatever its number of queries."""
+    out = []
+    for groups in sets:
+        for g in groups:
+            out.append(Group(g.table, g.labels, 1.0 / max(len(groups), 1)))
+    return out
+
+
+def learn(names: Sequence[str], train: Sequence[Group], strength: float) -> Ranker:
+    weights = in_relevance_units(fit_pairwise(train, names, HAND_SET, strength))
+    return Ranker({n: w for n, w in weights.items() if abs(w) > 1e-6})
+
+
+def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Group],
+        dev: list[Group]) -> Recipe:
+    if recipe.strength == float("inf"):
+        recipe.ranker = HAND_SET
+        recipe.dev = figures(HAND_SET, dev)
+    elif recipe.use_dev:
+        held = []  # DEV figure: each fold ranked by a model that never saw it
+        for fold in range(FOLDS):
+            seen = [g for i, g in enumerate(dev) if i % FOLDS != fold]
+            model = learn(names, balanced(train, seen), recipe.strength)
+            held += [(model, g) for i, g in enumerate(dev) if i % FOLDS == fold]
+        per = [figures(m, [g]) for m, g in held]
+        recipe.dev = {f: round(fmean(p[f] for p in per), 4) for f in FIGURES}
+        recipe.ranker = learn(names, balanced(train, dev), recipe.strength)
+    else:
+        recipe.ranker = learn(names, balanced(train), recipe.strength)
+        recipe.dev = figures(recipe.ranker, dev)
+    recipe.val = figures(recipe.ranker, val)
+    return recipe
+
+
+def report(recipes: list[Recipe], chosen: Recipe, names: Sequence[str],
+           sizes: dict[str, int]) -> str:
+    lines = ["# Ranker training report", "",
+             f"Written by `scripts/train_ranker.py` on {datetime.now(UTC):%Y-%m-%d}. "
+             "Model: pairwise logistic regression (linear score), L2 towards the hand-set "
+             "weights; weights divided by the `fused` weight.", "",
+             "Data: " + ", ".join(f"{k} {v} queries" for k, v in sizes.items()) + ". "
+             "DECP sets never hold contracts won by an SIAE of the Marché de l'inclusion file; "
+             "no test month was read.", "",
+             "Features: " + ", ".join(f"`{n}`" for n in names) + ".", "",
+             "| recipe | DECP val nDCG@10 | R@10 | MRR@10 | hit@5 | DEV nDCG@10 (held out) |",
+             "|---|---|---|---|---|---|"]
+    for r in recipes:
+        mark = " **(chosen)**" if r is chosen else ""
+        lines.append(f"| {r.name}{mark} | {r.val['ndcg@10']:.3f} | {r.val['recall@10']:.3f} | "
+                     f"{r.val['mrr@10']:.3f} | {r.val['hit@5']:.3f} | {r.dev['ndcg@10']:.3f} |")
+    lines += ["", "Chosen weights:", "",
+              *[f"- `{n}`: {w:+.4f}" for n, w in chosen.ranker.weights.items()], ""]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("bench", type=Path, help="output folder of build_real_benchmarks.py")
+    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "bench" / "dev")
+    parser.add_argument("--out", type=Path, default=ROOT / "matching" / "data" / "ranker.json")
+    parser.add_argument("--report", type=Path,
+                        default=ROOT / "matching" / "data" / "ranker_report.md")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    names = (*LEARNED, *evidence_features())
+    train = groups_of(load_dataset(args.bench / "decp_train"), "decp_train")
+    val = groups_of(load_dataset(args.bench / "decp_val"), "decp_val")
+    dev = groups_of(load_dataset(args.dev), "dev")
+    recipes = [Recipe("hand-set", False, float("inf"))]
+    recipes += [Recipe(f"decp, strength {s:g}", False, s) for s in STRENGTHS]
+    recipes += [Recipe(f"decp + dev, strength {s:g}", True, s) for s in STRENGTHS]
+    for recipe in recipes:
+        run(recipe, names, train, val, dev)
+        print(f"{recipe.name}: val {recipe.val} dev {recipe.dev}", file=sys.stderr)
+    chosen = max(recipes, key=lambda r: r.criterion)
+    sizes = {"decp_train": len(train), "decp_val": len(val), "dev": len(dev)}
+    version = f"{datetime.now(UTC):%Y%m%d}-{chosen.name.replace(' ', '').replace(',', '-')}"
+    meta = {"trained_on": sizes, "recipe": chosen.name, "validation": chosen.val,
+            "dev_held_out": chosen.dev, "report": args.report.name}
+    Ranker(dict(chosen.ranker.weights), version, meta).save(args.out)
+    args.report.write_text(report(recipes, chosen, names, sizes), encoding="utf-8")
+    print(f"{args.out}: {chosen.name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
