@@ -72,3 +72,5 @@ class Config:
         self.JOBS_EAGER = os.environ.get("ESSAIM_JOBS_EAGER") == "1"  # tests
         # How often a process looks at the change log for other processes' changes.
         self.INDEX_CHECK_INTERVAL = float(os.environ.get("ESSAIM_INDEX_CHECK_INTERVAL", "1.0"))
+        # The ranker `flask train-ranker` writes; absent, the shipped one (matching/data/).
+        self.RANKER_FILE = os.environ.get("ESSAIM_RANKER_FILE", str(INSTANCE_DIR / "ranker.json"))

@@ -62,7 +62,6 @@ class Feature:
 
 
 FEATURES: dict[str, Feature] = {
-    "score": Feature("Score final (classement appris)", _number),
     "fused": Feature("Pertinence du texte (mots et sens)", _percent),
     "sparse": Feature("Mots en commun (score BM25)", lambda v: f"{v:.1f}".replace(".", ",")),
     "sparse_rel": Feature("Mots en commun, rapportés au meilleur résultat", _percent),

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from matching.features import FeatureTable
+from matching.metrics import all_metrics
 from matching.rank import SIGNAL_WEIGHTS
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "ranker.json"
@@ -67,13 +68,18 @@ def read_ranker(path: str | Path) -> Ranker:
     return Ranker(weights, str(data.get("version", "unknown")), meta)
 
 
-@lru_cache(maxsize=4)
-def load_ranker(path: str | None = None) -> Ranker:
-    """The ranker at ``path`` if it exists, else the shipped file, else the hand-set recipe."""
+def load_ranker(path: str | Path | None = None) -> Ranker:
+    """The ranker at ``path`` if it exists (``flask train-ranker`` writes one in the instance
+    folder), else the shipped file, else the hand-set recipe."""
     for candidate in (path, SHIPPED):
         if candidate and Path(candidate).is_file():
-            return read_ranker(candidate)
+            return _read_cached(str(candidate), Path(candidate).stat().st_mtime_ns)
     return HAND_SET
+
+
+@lru_cache(maxsize=8)
+def _read_cached(path: str, _mtime: int) -> Ranker:
+    return read_ranker(path)
 
 
 # -- learning ------------------------------------------------------------------------------
@@ -125,6 +131,30 @@ def fit_pairwise(groups: Sequence[Group], names: Sequence[str], prior: Ranker,
 
     fitted = minimize(loss, w0, jac=True, method="L-BFGS-B").x
     return dict(zip(names, (float(v) for v in fitted), strict=True))
+
+
+def learn(groups: Sequence[Group], names: Sequence[str], strength: float,
+          prior: Ranker = HAND_SET) -> Ranker:
+    """The shipped recipe's model: fitted weights in relevance units, zeros dropped."""
+    weights = in_relevance_units(fit_pairwise(groups, names, prior, strength))
+    return Ranker({n: w for n, w in weights.items() if abs(w) > 1e-6})
+
+
+def balanced(*sets: Sequence[Group]) -> list[Group]:
+    """Every set weighs the same in the loss, whatever its number of queries."""
+    return [Group(g.table, g.labels, 1.0 / len(groups)) for groups in sets for g in groups]
+
+
+def figures(ranker: Ranker, groups: Sequence[Group]) -> dict[str, float]:
+    """Mean ranking figures of a ranker over groups (a query whose relevant documents are not
+    candidates scores 0, as in the product)."""
+    rows = []
+    for group in groups:
+        scores = ranker.scores(group.table)
+        ranked = [i for _, i in sorted(zip(-scores, group.table.ids, strict=True))]
+        rows.append(all_metrics(ranked, {k: int(v) for k, v in group.labels.items()}))
+    names = rows[0].keys() if rows else ()
+    return {f: round(sum(r[f] for r in rows) / len(rows), 4) for f in names}
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -31,14 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from matching.api import Matcher  # noqa: E402
 from matching.dataset import Dataset, load_dataset  # noqa: E402
-from matching.metrics import all_metrics  # noqa: E402
-from matching.ranker import (  # noqa: E402
-    HAND_SET,
-    Group,
-    Ranker,
-    fit_pairwise,
-    in_relevance_units,
-)
+from matching.ranker import HAND_SET, Group, Ranker, balanced, figures, learn  # noqa: E402
 
 LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
            "outside_metropole", "social", "duplicate")
@@ -67,17 +60,6 @@ def groups_of(data: Dataset, name: str) -> list[Group]:
     return groups
 
 
-def figures(ranker: Ranker, groups: Sequence[Group]) -> dict[str, float]:
-    """Mean figures of a ranker over groups (a query whose winner is not a candidate
-    scores 0, as in the product)."""
-    rows = []
-    for group in groups:
-        scores = ranker.scores(group.table)
-        ranked = [i for _, i in sorted(zip(-scores, group.table.ids, strict=True))]
-        rows.append(all_metrics(ranked, {k: int(v) for k, v in group.labels.items()}))
-    return {f: round(fmean(r[f] for r in rows), 4) if rows else 0.0 for f in FIGURES}
-
-
 @dataclass
 class Recipe:
     name: str
@@ -92,20 +74,6 @@ class Recipe:
         return (self.val["ndcg@10"] + self.dev["ndcg@10"]) / 2
 
 
-def balanced(*sets: Sequence[Group]) -> list[Group]:
-    """Every set weighs the same in the loss, whatever its number of queries."""
-    out = []
-    for groups in sets:
-        for g in groups:
-            out.append(Group(g.table, g.labels, 1.0 / max(len(groups), 1)))
-    return out
-
-
-def learn(names: Sequence[str], train: Sequence[Group], strength: float) -> Ranker:
-    weights = in_relevance_units(fit_pairwise(train, names, HAND_SET, strength))
-    return Ranker({n: w for n, w in weights.items() if abs(w) > 1e-6})
-
-
 def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Group],
         dev: list[Group]) -> Recipe:
     if recipe.strength == float("inf"):
@@ -115,13 +83,13 @@ def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Grou
         held = []  # DEV figure: each fold ranked by a model that never saw it
         for fold in range(FOLDS):
             seen = [g for i, g in enumerate(dev) if i % FOLDS != fold]
-            model = learn(names, balanced(train, seen), recipe.strength)
+            model = learn(balanced(train, seen), names, recipe.strength)
             held += [(model, g) for i, g in enumerate(dev) if i % FOLDS == fold]
         per = [figures(m, [g]) for m, g in held]
         recipe.dev = {f: round(fmean(p[f] for p in per), 4) for f in FIGURES}
-        recipe.ranker = learn(names, balanced(train, dev), recipe.strength)
+        recipe.ranker = learn(balanced(train, dev), names, recipe.strength)
     else:
-        recipe.ranker = learn(names, balanced(train), recipe.strength)
+        recipe.ranker = learn(balanced(train), names, recipe.strength)
         recipe.dev = figures(recipe.ranker, dev)
     recipe.val = figures(recipe.ranker, val)
     return recipe
