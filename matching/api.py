@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 POOL = 100  # candidates kept from each retriever before fusion
 SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
+# NAF codes that say « an association » or « a consultancy », not a trade: never « same activity »
+GENERIC_NAF = frozenset({"9499Z", "9411Z", "9412Z", "9420Z", "9491Z", "9492Z", "8899B",
+                         "8299Z", "7022Z", "8810A", "8810B", "8810C"})
 Predicate = Callable[[str], bool]
 Hits = list[tuple[str, float]]
 
@@ -160,9 +163,13 @@ class Matcher:
     def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10,
                          query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Complementary partners (not look-alikes) for a request or an organisation."""
-        need = (need_or_profile if isinstance(need_or_profile, Need)
-                else partner_need(need_or_profile))
-        return self._for_need(need, k, True, query_vector)
+        if isinstance(need_or_profile, Need):
+            return self._for_need(need_or_profile, k, True, query_vector)
+        # An organisation's partners: what it is is known (its profile), so look-alikes go.
+        need = partner_need(need_or_profile)
+        table = same_activity_removed(self.need_features(need, True, query_vector),
+                                      self.profiles, need)
+        return self._ranked(need, table, k)
 
     def search(self, text: str, filters: SearchFilters | None = None,
                k: int = 10) -> list[Suggestion]:
@@ -206,9 +213,7 @@ class Matcher:
         vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
-        table = self.feature_table(need, sparse, dense,
-                                   self._identity(need) if described else None)
-        return same_activity_removed(table, self.profiles, need) if partners else table
+        return self.feature_table(need, sparse, dense, self._identity(need) if described else None)
 
     def _for_need(self, need: Need, k: int, partners: bool,
                   vector: np.ndarray | None) -> list[Suggestion]:
@@ -277,14 +282,19 @@ def same_activity_removed(table: FeatureTable, profiles: dict[str, Profile],
     """A partner brings what the requester lacks: candidates doing the same activity (the
     requester's identity mostly found in theirs, or the requester's NAF code) are dropped."""
     requester = profiles.get(need.requester_id or "")
-    naf = requester.naf if requester is not None else None
+    naf = _naf(requester.naf) if requester is not None else None
+    naf = None if naf in GENERIC_NAF else naf
 
     def same(doc_id: str, row: dict[str, float]) -> bool:
         return (row.get("duplicate", 0.0) >= SAME_ACTIVITY
-                or (naf is not None and profiles[doc_id].naf == naf))
+                or (naf is not None and _naf(profiles[doc_id].naf) == naf))
     keep = [i for i, (d, r) in enumerate(zip(table.ids, table.rows, strict=True))
             if not same(d, r)]
     return FeatureTable([table.ids[i] for i in keep], [table.rows[i] for i in keep])
+
+
+def _naf(code: str | None) -> str | None:
+    return code.replace(".", "").upper() if code else None
 
 
 def query_text(need: Need, partners: bool) -> str:

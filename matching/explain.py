@@ -6,7 +6,7 @@ from matching.complement import adjacency
 from matching.rank import filiere_match
 from matching.text import fold
 from matching.thesaurus import CONCEPT_PREFIX, concept_label
-from matching.types import Need, Profile, SearchQuery
+from matching.types import PARTNER_NEEDS, Need, Profile, SearchQuery
 
 FILIERE_LABELS = {
     "eco-construction": "éco-construction",
@@ -39,15 +39,35 @@ def filiere_label(filiere: str) -> str:
     return FILIERE_LABELS.get(filiere, filiere.replace("-", " "))
 
 
+def _why(wanted: frozenset[str], offered: str) -> str:
+    """The value-chain reason linking a sought filière to the candidate's, if any."""
+    chain = adjacency()
+    return next((chain[frozenset((w, offered))] for w in sorted(wanted)
+                 if frozenset((w, offered)) in chain), "")
+
+
 def _filiere_part(profile: Profile, need: Need | SearchQuery) -> str | None:
     match, filiere = filiere_match(profile, need)
     if filiere is None:
         return None
+    if isinstance(need, Need) and need.type in PARTNER_NEEDS:
+        return _brings_part(profile, need)
     if match >= 1:
         return f"même filière : {filiere_label(filiere)}"
-    why = next((adjacency()[frozenset((w, filiere))] for w in sorted(need.filieres)
-                if frozenset((w, filiere)) in adjacency()), "")
+    why = _why(need.filieres, filiere)
     return f"filière complémentaire : {filiere_label(filiere)}" + (f" ({why})" if why else "")
+
+
+def _brings_part(profile: Profile, need: Need) -> str | None:
+    """What a partner brings: its own filières that the request seeks or that neighbour it
+    on the value chain (a partner is never said to share a filière the requester lacks)."""
+    brought = sorted(f for f in profile.filieres
+                     if f in need.filieres or _why(need.filieres, f))
+    if not brought:
+        return None
+    why = next((w for w in (_why(need.filieres, f) for f in brought) if w), "")
+    labels = ", ".join(filiere_label(f) for f in brought)
+    return f"apporte : {labels}" + (f" ({why})" if why else "")
 
 
 def _place_part(profile: Profile, comps: dict[str, float]) -> str | None:

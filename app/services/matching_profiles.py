@@ -45,7 +45,7 @@ def profile_from_organisation(organisation: Organisation) -> Profile:
         qpv=organisation.qpv, headcount=organisation.headcount,
         legal_form=organisation.legal_form_code,
         in_metropole=commune.in_metropole if commune else None,
-        commune=commune.name if commune else None,
+        commune=commune.name if commune else None, naf=organisation.naf_code,
     )
 
 
