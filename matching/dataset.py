@@ -79,7 +79,8 @@ def profile_from(doc: dict[str, Any], communes: CommuneTable) -> Profile:
         headcount=meta.get("headcount"), legal_form=meta.get("legal_form"),
         active=meta.get("active", True), commune=meta.get("commune"),
         references=tuple(reference_from(r) for r in meta.get("references") or ()),
-        naf=_text_or_none(meta.get("naf")), **_place(meta, communes))
+        naf=_text_or_none(meta.get("naf")), departement=_text_or_none(meta.get("departement")),
+        **_place(meta, communes))
 
 
 def need_from(query: dict[str, Any], communes: CommuneTable) -> Need:

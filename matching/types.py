@@ -59,6 +59,7 @@ class Profile:
     # public contracts won (``Award`` rows, DECP ``references``) and the NAF code (e.g. 3811Z)
     references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)
     naf: str | None = None
+    departement: str | None = None  # where the organisation is based (code, e.g. "44")
 
     @property
     def full_text(self) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.infra import vectors
 from app.infra.index_holder import Indexes, IndexHolder, current_index
 from app.services.matching_profiles import (
+    award_references,
     need_from_posting,
     offer_key,
     org_key,
@@ -42,9 +43,10 @@ def _open_offers():
 
 def all_suppliers(session: Session) -> list:
     """Every organisation and every open offer (closed or expired ones are not indexed)."""
-    organisations = session.scalars(select(Organisation)
-                                    .options(selectinload(Organisation.filieres)))
-    return ([profile_from_organisation(o) for o in organisations]
+    organisations = list(session.scalars(select(Organisation)
+                                         .options(selectinload(Organisation.filieres))))
+    refs = award_references(session, organisations, everything=True)
+    return ([profile_from_organisation(o, refs.get(o.id, ())) for o in organisations]
             + [profile_from_offer(p) for p in session.scalars(_open_offers())])
 
 
@@ -55,7 +57,8 @@ def load_suppliers(session: Session, keys: set[str]) -> tuple[list, set[str]]:
         Organisation.id.in_(ids["org"])).options(selectinload(Organisation.filieres))))
     offers = list(session.scalars(_open_offers().where(or_(
         Posting.id.in_(ids["posting"]), Posting.organisation_id.in_(ids["org"])))))
-    keep = [profile_from_organisation(o) for o in organisations] + [
+    refs = award_references(session, organisations)
+    keep = [profile_from_organisation(o, refs.get(o.id, ())) for o in organisations] + [
         profile_from_offer(p) for p in offers]
     kept = {p.id for p in keep}
     gone = {org_key(i) for i in ids["org"]} | {offer_key(i) for i in ids["posting"]}

@@ -1,7 +1,13 @@
 """Translate ORM rows into the matching engine's plain types (and back to ids)."""
 
-from matching.types import Need, Profile
-from models import Organisation, Posting
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from matching.types import Need, Profile, Reference
+from models import Award, Organisation, Posting
 
 ORG_PREFIX, OFFER_PREFIX, NEED_PREFIX, POSTING_PREFIX = "org:", "offer:", "need:", "post:"
 
@@ -35,7 +41,49 @@ def organisation_text(organisation: Organisation) -> str:
     return " ".join(p for p in parts if p)
 
 
-def profile_from_organisation(organisation: Organisation) -> Profile:
+def _first_cpv(posting: Posting) -> str | None:
+    codes = sorted(c.code for c in posting.cpv_codes)
+    return codes[0] if codes else None
+
+
+def reference_from_award(award: Award) -> Reference:
+    """A won public contract as matching evidence: what, for whom, where, when, how much."""
+    tender, buyer = award.posting, award.posting.organisation
+    return Reference(
+        objet=tender.title, cpv=_first_cpv(tender), buyer=buyer.siret if buyer else None,
+        buyer_name=buyer.name if buyer else None,
+        departement=tender.commune.department if tender.commune else None,
+        date=award.notified_on.isoformat() if award.notified_on else None,
+        amount=float(award.amount) if award.amount is not None else None)
+
+
+def award_references(session: Session, organisations: Iterable[Organisation],
+                     everything: bool = False) -> dict[int, tuple[Reference, ...]]:
+    """Organisation id → its awards as references, newest first (one query): linked to it,
+    or to its SIRET, as on its page (``services.references.references_for``)."""
+    organisations = list(organisations)
+    by_siret = {o.siret: o.id for o in organisations if o.siret}
+    query = select(Award).options(
+        joinedload(Award.posting).joinedload(Posting.organisation),
+        joinedload(Award.posting).selectinload(Posting.cpv_codes))
+    if not everything:
+        ids = [o.id for o in organisations]
+        if not ids:
+            return {}
+        query = query.where(or_(Award.organisation_id.in_(ids),
+                                Award.winner_siret.in_(list(by_siret))))
+    found: dict[int, list[Award]] = defaultdict(list)
+    for award in session.scalars(query):
+        owner = award.organisation_id or by_siret.get(award.winner_siret or "")
+        if owner is not None:
+            found[owner].append(award)
+    return {owner: tuple(reference_from_award(a) for a in sorted(
+        awards, key=lambda a: (a.notified_on is not None, a.notified_on, a.id), reverse=True))
+        for owner, awards in found.items()}
+
+
+def profile_from_organisation(organisation: Organisation,
+                              references: tuple[Reference, ...] = ()) -> Profile:
     commune = organisation.commune
     return Profile(
         id=org_key(organisation.id), title=organisation.name,
@@ -45,7 +93,9 @@ def profile_from_organisation(organisation: Organisation) -> Profile:
         qpv=organisation.qpv, headcount=organisation.headcount,
         legal_form=organisation.legal_form_code,
         in_metropole=commune.in_metropole if commune else None,
-        commune=commune.name if commune else None, naf=organisation.naf_code,
+        commune=commune.name if commune else None,
+        references=references, naf=organisation.naf_code,
+        departement=commune.department if commune else None,
     )
 
 
@@ -63,7 +113,11 @@ def profile_from_offer(offer: Posting) -> Profile:
 
 
 def need_from_posting(posting: Posting) -> Need:
+    """A published need; a public buyer's tender also says who buys, its CPV and when."""
     reserved = posting.reserved if posting.reserved in ("siae", "ea_esat") else None
+    buyer = posting.organisation
+    public = buyer is not None and buyer.kind == "public_buyer"
+    published = posting.published_at or posting.created_at
     return Need(
         id=f"{NEED_PREFIX}{posting.id}", title=posting.title, text=posting.description,
         type=posting.type, filieres=_filiere_ids(posting),
@@ -71,6 +125,9 @@ def need_from_posting(posting: Posting) -> Need:
         max_km=posting.max_km, requester_id=org_key(posting.organisation_id),
         lots=tuple(f"{lot.title}. {lot.description}".strip() for lot in posting.lots),
         in_metropole=posting.commune.in_metropole,
+        buyer=buyer.siret if public else None, buyer_name=buyer.name if public else None,
+        cpv=_first_cpv(posting), departement=posting.commune.department,
+        date=published.date().isoformat() if published else None,
     )
 
 
