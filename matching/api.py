@@ -24,8 +24,16 @@ from matching.complement import (
     identity,
     self_description,
 )
+from matching.evidence import ReferenceText
 from matching.explain import explain
-from matching.features import FeatureTable, Signal, feature_table, structured
+from matching.features import (
+    FeatureTable,
+    Signal,
+    contract_evidence,
+    evidence_lines,
+    feature_table,
+    structured,
+)
 from matching.filters import relevant, search_predicate, search_query
 from matching.rank import RELEVANCE, allowed, filiere_match
 from matching.ranker import Ranker, load_ranker
@@ -66,6 +74,7 @@ class Matcher:
         self.sparse = BM25()
         self.index: VectorIndex | None = None
         self._plain: BM25 | None = None
+        self._references: ReferenceText | None = None  # fitted on first use after a change
 
     @property
     def encoder(self) -> Encoder:
@@ -78,7 +87,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
-        self._plain = None
+        self._plain = self._references = None
         self.upsert(profiles)
         return self
 
@@ -93,7 +102,7 @@ class Matcher:
                        else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
-        self._plain = None
+        self._plain = self._references = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
@@ -129,6 +138,7 @@ class Matcher:
         gone = [i for i in ids if i in self.profiles]
         for doc_id in gone:
             del self.profiles[doc_id]
+        self._references = None
         self.sparse.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
@@ -140,6 +150,13 @@ class Matcher:
             self._plain = BM25(plain_analyzer)
             self._plain.upsert(list(self.profiles), [p.full_text for p in self.profiles.values()])
         return self._plain
+
+    @property
+    def references(self) -> ReferenceText:
+        """Past contract subjects of the profiles (``matching.evidence``), fitted lazily."""
+        if self._references is None:
+            self._references = ReferenceText().fit(self.profiles.values())
+        return self._references
 
     # -- retrievers -------------------------------------------------------------------
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
@@ -235,6 +252,8 @@ class Matcher:
         if me is not None:
             extra.append(lambda profile, _: {"duplicate": duplicate_score(
                 me, self_description(profile.title, profile.text), self.sparse.idf)})
+        if isinstance(target, Need):
+            extra.append(contract_evidence(target, self.references))
         return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
                              extra=extra)
 
@@ -266,7 +285,10 @@ class Matcher:
         stems = self.sparse.common_terms(target.full_text, doc_id)
         terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems
                  if t.startswith("~") or self.sparse.idf(t) >= self.explain_idf]
-        suggestion.explanation = explain(self.profiles[doc_id], target, comps, terms)
+        profile = self.profiles[doc_id]
+        notes = (evidence_lines(target, profile, self.references, comps)
+                 if isinstance(target, Need) else [])
+        suggestion.explanation = explain(profile, target, comps, terms, notes)
         return suggestion
 
     @property

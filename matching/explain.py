@@ -21,6 +21,7 @@ FILIERE_LABELS = {
     "culture-citoyennete": "culture et citoyenneté",
 }
 MAX_TERMS = 3
+MAX_EVIDENCE = 3  # lines of public-contract evidence, in ``matching.evidence.SIGNALS`` order
 # Words any tender or profile may share without saying anything about the trade (the IDF
 # floor of ``Matcher.explain_idf`` removes the frequent ones; these slip through on small sets).
 STOP_WORDS = frozenset(fold(w) for w in (
@@ -93,10 +94,11 @@ def _terms_part(terms: list[str]) -> str | None:
 
 
 def explain(profile: Profile, need: Need | SearchQuery, comps: dict[str, float],
-            terms: list[str]) -> str:
-    """« même filière : réemploi · 4 km · SIAE · termes communs : mobilier, collecte »."""
+            terms: list[str], evidence: list[str] | None = None) -> str:
+    """« même filière : réemploi · 4 km · SIAE · termes communs : mobilier, collecte ·
+    déjà titulaire chez cet acheteur : 3 marchés depuis 2018 »."""
     parts = [_filiere_part(profile, need), _place_part(profile, comps), *_flags_part(profile),
-             _terms_part(terms)]
+             _terms_part(terms), *(evidence or [])[:MAX_EVIDENCE]]
     if comps.get("duplicate", 0.0) >= DUPLICATE_NOTE:
         parts.append("activité proche de la vôtre")
     text = " · ".join(p for p in parts if p)

@@ -8,7 +8,8 @@ does not know is still shown, a model's feature that a set lacks counts 0.
 Text signals: ``sparse`` (BM25 with the thesaurus, raw), ``sparse_rel`` (divided by the best
 BM25 of the query), ``dense`` (cosine), ``fused`` (CombSUM of the two, 0..1, the text
 relevance). Structured: ``filiere``, ``distance_km`` → ``proximity`` (e^(−km/15), the
-metropolis' scale) and ``nearness`` (1 − log(1+km)/log(1+1000): 2 km and 500 km still differ),
+metropolis' scale) and ``nearness`` (``evidence.proximity_value``, logarithmic: 2 km and 500 km
+still differ),
 ``outside_metropole``, ``social``, ``duplicate`` (share of the requester's identity). Evidence
 signals (``matching.evidence``: past contracts, buyer familiarity, CPV history…) join when
 the profiles carry references.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matching.evidence import ReferenceText, evidence, lines, proximity_value
 from matching.geo import distance_km
 from matching.rank import filiere_match, fuse
 from matching.types import Need, Profile, SearchQuery
@@ -29,7 +31,6 @@ from matching.types import Need, Profile, SearchQuery
 Target = Need | SearchQuery
 Hits = Sequence[tuple[str, float]]
 PROXIMITY_KM = 15.0
-FAR_KM = 1000.0
 SOCIAL_KINDS = frozenset({"ess", "network"})
 
 
@@ -77,9 +78,19 @@ FEATURES: dict[str, Feature] = {
 }
 
 
-def register(name: str, label: str, fmt: Callable[[float], str] = _number) -> None:
-    """Let a signal module (e.g. ``matching.evidence``) declare its features' labels."""
-    FEATURES[name] = Feature(label, fmt)
+FEATURES.update({  # public-contract evidence (``matching.evidence``)
+    "reference_text": Feature("Marchés passés au sujet proche (similarité)", _percent),
+    "cpv_history": Feature("Marchés passés du même code CPV", lambda v: {
+        1.0: "même catégorie", 0.75: "même classe", 0.5: "même groupe", 0.25: "même division"}
+        .get(v, _percent(v))),
+    "buyer_familiarity": Feature("Déjà titulaire chez cet acheteur",
+                                 lambda v: f"{round(v / (1 - v)) if v < 1 else 1:.0f} marché(s)"),
+    "recency": Feature("Marché public récent (1 = ce mois-ci)", _percent),
+    "same_departement": Feature("Implanté dans le département d'exécution", _yes),
+    "worked_in_departement": Feature("Marchés déjà exécutés dans ce département",
+                                     lambda v: f"{round(v / (1 - v)) if v < 1 else 1:.0f}"),
+    "naf_cpv": Feature("Activité (NAF) proche de l'objet (CPV)", _percent),
+})
 
 
 def label(name: str) -> str:
@@ -119,7 +130,7 @@ def structured(profile: Profile, target: Target) -> dict[str, float]:
     if dist is not None:
         comps["distance_km"] = round(dist, 1)
         comps["proximity"] = math.exp(-dist / PROXIMITY_KM)
-        comps["nearness"] = max(0.0, 1.0 - math.log1p(dist) / math.log1p(FAR_KM))
+        comps["nearness"] = proximity_value(dist)
     comps["outside_metropole"] = 1.0 if profile.in_metropole is False else 0.0
     comps["social"] = 1.0 if profile.kind in SOCIAL_KINDS or profile.esus else 0.0
     return comps
@@ -149,3 +160,33 @@ def feature_table(profiles: Mapping[str, Profile], target: Target, sparse: Hits,
             row.update(signal(profile, target))
         rows.append(row)
     return FeatureTable(ids, rows)
+
+
+EVIDENCE_RENAMED = {"proximity": None}  # computed as ``nearness`` by ``structured``
+
+
+def contract_evidence(need: Need, references: ReferenceText) -> Signal:
+    """Public-contract evidence (``matching.evidence``) as a feature signal: the past subjects'
+    similarity is computed once for every profile, the other signals per candidate."""
+    batch = references.scores(need.full_text)
+
+    def signal(profile: Profile, _: Target) -> dict[str, float]:
+        row = {name: s.value for name, s in evidence(need, profile).items()
+               if s.value and name not in EVIDENCE_RENAMED}
+        if batch.get(profile.id):
+            row["reference_text"] = batch[profile.id]
+        return row
+    return signal
+
+
+def evidence_lines(need: Need, profile: Profile, references: ReferenceText,
+                   row: Mapping[str, float]) -> list[str]:
+    """French lines of a shown candidate's evidence (its best past contract…), from the
+    values already in its feature row."""
+    if not profile.references and not profile.naf:
+        return []
+    signals = evidence(need, profile, references, {"reference_text": row.get("reference_text",
+                                                                             0.0)})
+    signals.pop("proximity", None)  # the place is said once, by the explanation's distance
+    return lines(signals)
+
