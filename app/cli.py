@@ -69,9 +69,9 @@ def register(app: Flask) -> None:
         from app.services.ranker_training import train
         from matching.ranker import SHIPPED, Ranker, load_ranker
 
-        names = list(load_ranker(SHIPPED).features)
         try:
-            ranker, sizes, fit = train(db.session, [Path(d) for d in datasets], names)
+            ranker, sizes, fit = train(db.session, [Path(d) for d in datasets],
+                                       load_ranker(SHIPPED))
         except ValueError as error:
             raise click.ClickException(str(error)) from error
         path = Path(out or current_app.config["RANKER_FILE"])

@@ -114,18 +114,18 @@ def pair_matrix(groups: Sequence[Group], names: Sequence[str]) -> tuple[np.ndarr
 def fit_pairwise(groups: Sequence[Group], names: Sequence[str], prior: Ranker,
                  strength: float) -> dict[str, float]:
     """Weights of a pairwise logistic model (RankNet's loss on a linear score), pulled
-    towards ``prior`` by an L2 term of ``strength``: a signal the data never varies keeps
-    its hand-set weight instead of falling to 0."""
+    towards ``prior`` by an L2 term worth ``strength`` queries: with a handful of outcomes the
+    hand-set recipe barely moves, with hundreds the data decide, and a signal the data never
+    vary keeps its hand-set weight instead of falling to 0."""
     from scipy.optimize import minimize
 
     diffs, weights = pair_matrix(groups, names)
     w0 = np.array([prior.weights.get(n, 0.0) for n in names])
-    total = weights.sum() or 1.0
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         margin = diffs @ w
-        value = float(weights @ np.logaddexp(0.0, -margin)) / total
-        grad = -(diffs.T @ (weights * _sigmoid(-margin))) / total
+        value = float(weights @ np.logaddexp(0.0, -margin))
+        grad = -(diffs.T @ (weights * _sigmoid(-margin)))
         gap = w - w0
         return value + strength / 2 * float(gap @ gap), grad + strength * gap
 
@@ -141,8 +141,11 @@ def learn(groups: Sequence[Group], names: Sequence[str], strength: float,
 
 
 def balanced(*sets: Sequence[Group]) -> list[Group]:
-    """Every set weighs the same in the loss, whatever its number of queries."""
-    return [Group(g.table, g.labels, 1.0 / len(groups)) for groups in sets for g in groups]
+    """Every set weighs the same in the loss, whatever its number of queries; together they
+    weigh their number of queries (what the prior's strength is measured against)."""
+    sets = tuple(s for s in sets if s)
+    mean = sum(len(s) for s in sets) / max(len(sets), 1)
+    return [Group(g.table, g.labels, mean / len(groups)) for groups in sets for g in groups]
 
 
 def figures(ranker: Ranker, groups: Sequence[Group]) -> dict[str, float]:

@@ -10,15 +10,17 @@ test month is read here (issue #10's rule). DEV labels join the training data in
 recipes; their figure is then measured by 5-fold cross-validation over DEV queries.
 
 Every recipe is the same pairwise logistic model (``matching.ranker.fit_pairwise``) over the
-same features, pulled towards the hand-set weights with a strength; the recipes differ by
-training data and strength. The one with the best mean of DECP validation nDCG@10 and DEV
-nDCG@10 (held-out) is written, with a report of every recipe's figures.
+same features, pulled towards the hand-set weights by a prior worth a number of queries (its
+strength); the recipes differ by training data and strength. The one with the best mean of
+DECP validation nDCG@10 and DEV nDCG@10 (held-out) is written, with a report of every
+recipe's figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,12 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.api import Matcher  # noqa: E402
-from matching.dataset import Dataset, load_dataset  # noqa: E402
+from matching.dataset import load_dataset  # noqa: E402
 from matching.ranker import HAND_SET, Group, Ranker, balanced, figures, learn  # noqa: E402
 
 LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
            "outside_metropole", "social", "duplicate")
-STRENGTHS = (0.3, 0.03, 0.003)
+STRENGTHS = (100.0, 10.0, 1.0)  # the hand-set prior is worth this many queries
 FOLDS = 5
 FIGURES = ("ndcg@10", "recall@10", "mrr@10", "hit@1", "hit@5")
 
@@ -49,11 +51,20 @@ def evidence_features() -> tuple[str, ...]:
     return tuple(FEATURE_NAMES)
 
 
-def groups_of(data: Dataset, name: str) -> list[Group]:
-    """One training group per labelled query: the candidates the product would score."""
-    matcher = Matcher(ranker=HAND_SET).fit(data.profiles)
-    groups = [Group(matcher.need_features(need), data.qrels[need.id])
-              for need in data.needs if need.id in data.qrels]
+def groups_of(folder: Path, name: str, cache: Path | None) -> list[Group]:
+    """One training group per labelled query: the candidates the product would score
+    (kept in ``cache`` between runs: encoding thousands of profiles takes minutes)."""
+    stored = cache / f"{name}.pickle" if cache else None
+    if stored and stored.is_file():
+        groups = pickle.loads(stored.read_bytes())
+    else:
+        data = load_dataset(folder)
+        matcher = Matcher(ranker=HAND_SET).fit(data.profiles)
+        groups = [Group(matcher.need_features(need), data.qrels[need.id])
+                  for need in data.needs if need.id in data.qrels]
+        if stored:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_bytes(pickle.dumps(groups))
     found = sum(1 for g in groups if any(g.labels.get(i, 0) > 0 for i in g.table.ids))
     print(f"{name}: {len(groups)} requêtes, gagnant parmi les candidats pour {found}",
           file=sys.stderr)
@@ -124,12 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "matching" / "data" / "ranker.json")
     parser.add_argument("--report", type=Path,
                         default=ROOT / "matching" / "data" / "ranker_report.md")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="folder keeping the feature tables between runs (pickle)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     names = (*LEARNED, *evidence_features())
-    train = groups_of(load_dataset(args.bench / "decp_train"), "decp_train")
-    val = groups_of(load_dataset(args.bench / "decp_val"), "decp_val")
-    dev = groups_of(load_dataset(args.dev), "dev")
+    train = groups_of(args.bench / "decp_train", "decp_train", args.cache)
+    val = groups_of(args.bench / "decp_val", "decp_val", args.cache)
+    dev = groups_of(args.dev, "dev", args.cache)
     recipes = [Recipe("hand-set", False, float("inf"))]
     recipes += [Recipe(f"decp, strength {s:g}", False, s) for s in STRENGTHS]
     recipes += [Recipe(f"decp + dev, strength {s:g}", True, s) for s in STRENGTHS]
@@ -139,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = max(recipes, key=lambda r: r.criterion)
     sizes = {"decp_train": len(train), "decp_val": len(val), "dev": len(dev)}
     version = f"{datetime.now(UTC):%Y%m%d}-{chosen.name.replace(' ', '').replace(',', '-')}"
-    meta = {"trained_on": sizes, "recipe": chosen.name, "validation": chosen.val,
+    meta = {"trained_on": sizes, "recipe": chosen.name, "strength": chosen.strength,
+            "validation": chosen.val,
             "dev_held_out": chosen.dev, "report": args.report.name}
     Ranker(dict(chosen.ranker.weights), version, meta).save(args.out)
     args.report.write_text(report(recipes, chosen, names, sizes), encoding="utf-8")

@@ -21,7 +21,7 @@ from models import Award, Match, Posting
 
 POSITIVE = {"shortlisted": 1.0, "contacted": 1.0, "interested": 1.0}
 AWARDED = 2.0
-STRENGTH = 0.03  # the shipped recipe's (matching/data/ranker_report.md)
+DEFAULT_STRENGTH = 10.0  # the prior is worth 10 needs with outcomes (when the file says none)
 
 
 def outcome_labels(session: Session) -> dict[int, dict[str, float]]:
@@ -60,15 +60,17 @@ def dataset_groups(folder: Path) -> list[Group]:
             for need in data.needs if need.id in data.qrels]
 
 
-def train(session: Session, datasets: list[Path], names: list[str],
-          strength: float = STRENGTH) -> tuple[Ranker, dict[str, int], dict[str, float]]:
-    """A ranker learned from the outcomes and the sets (each weighing the same), with the
-    number of queries per source and its figures on the outcomes it learned from."""
+def train(session: Session, datasets: list[Path],
+          prior: Ranker) -> tuple[Ranker, dict[str, int], dict[str, float]]:
+    """A ranker learned from the outcomes and the sets (each weighing the same), starting from
+    ``prior`` (the shipped ranker: its features, its weights as the prior, its strength), with
+    the number of queries per source and its figures on the outcomes it learned from."""
     sources = {"marketplace": marketplace_groups(session)}
     sources.update({folder.name: dataset_groups(folder) for folder in datasets})
     sources = {name: groups for name, groups in sources.items() if groups}
     if not sources:
         raise ValueError("Aucun résultat de mise en relation ni jeu de données pour apprendre.")
-    ranker = learn(balanced(*sources.values()), names, strength)
+    strength = float(prior.meta.get("strength", DEFAULT_STRENGTH))
+    ranker = learn(balanced(*sources.values()), prior.features, strength, prior)
     fit = figures(ranker, sources.get("marketplace", []))
     return ranker, {name: len(groups) for name, groups in sources.items()}, fit
