@@ -13,6 +13,7 @@ Every method applies the hard constraints (eligibility, max_km, requester) as fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from matching.index import VectorIndex
 
 POOL = 100  # candidates kept from each retriever before fusion
+NEAR_POOL = 50  # and the nearest ones to the place of execution, whatever their text
+EARTH_KM = 6371.0
 SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
 # NAF codes that say « an association » or « a consultancy », not a trade: never « same activity »
 GENERIC_NAF = frozenset({"9499Z", "9411Z", "9412Z", "9420Z", "9491Z", "9492Z", "8899B",
@@ -75,6 +78,7 @@ class Matcher:
         self.index: VectorIndex | None = None
         self._plain: BM25 | None = None
         self._references: ReferenceText | None = None  # fitted on first use after a change
+        self._places: tuple[list[str], np.ndarray] | None = None  # placed profiles (radians)
 
     @property
     def encoder(self) -> Encoder:
@@ -87,7 +91,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
-        self._plain = self._references = None
+        self._plain = self._references = self._places = None
         self.upsert(profiles)
         return self
 
@@ -102,7 +106,7 @@ class Matcher:
                        else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
-        self._plain = self._references = None
+        self._plain = self._references = self._places = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
@@ -138,7 +142,7 @@ class Matcher:
         gone = [i for i in ids if i in self.profiles]
         for doc_id in gone:
             del self.profiles[doc_id]
-        self._references = None
+        self._references = self._places = None
         self.sparse.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
@@ -157,6 +161,23 @@ class Matcher:
         if self._references is None:
             self._references = ReferenceText().fit(self.profiles.values())
         return self._references
+
+    def near_hits(self, target: Need, ok: Predicate, n: int = NEAR_POOL) -> Hits:
+        """The ``n`` allowed profiles nearest to the target's place, (id, km) nearest first:
+        a local supplier whose text says little (a name and a NAF label) is still a candidate."""
+        if target.lat is None or target.lon is None:
+            return []
+        if self._places is None:
+            placed = [p for p in self.profiles.values() if p.lat is not None and p.lon is not None]
+            self._places = ([p.id for p in placed],
+                            np.radians(np.array([[p.lat, p.lon] for p in placed]).reshape(-1, 2)))
+        ids, coords = self._places
+        lat, lon = np.radians(target.lat), np.radians(target.lon)
+        a = (np.sin((coords[:, 0] - lat) / 2) ** 2
+             + np.cos(lat) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lon) / 2) ** 2)
+        km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        near = (i for i in np.argsort(km, kind="stable") if ok(ids[i]))
+        return [(ids[i], float(km[i])) for i in islice(near, n)]
 
     # -- retrievers -------------------------------------------------------------------
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
@@ -230,7 +251,8 @@ class Matcher:
         vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
-        return self.feature_table(need, sparse, dense, self._identity(need) if described else None)
+        return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
+                                  near=self.near_hits(need, ok))
 
     def _for_need(self, need: Need, k: int, partners: bool,
                   vector: np.ndarray | None) -> list[Suggestion]:
@@ -246,7 +268,7 @@ class Matcher:
                 for doc_id in kept]
 
     def feature_table(self, target: Need | SearchQuery, sparse: Hits, dense: Hits,
-                      me: str | None = None) -> FeatureTable:
+                      me: str | None = None, near: Hits = ()) -> FeatureTable:
         """The candidates of both pools with every named signal (``matching.features``)."""
         extra: list[Signal] = []
         if me is not None:
@@ -255,7 +277,7 @@ class Matcher:
         if isinstance(target, Need):
             extra.append(contract_evidence(target, self.references))
         return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
-                             extra=extra)
+                             extra=extra, near=near)
 
     def _one_per_organisation(self, ranked: list[str]) -> list[str]:
         """Best first, one entry per organisation: an offer stands for its owner (folded

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matching import evidence as ev
 from matching.evidence import ReferenceText, evidence, lines, proximity_value
 from matching.geo import distance_km
 from matching.rank import filiere_match, fuse
@@ -147,10 +148,12 @@ Signal = Callable[[Profile, Target], Mapping[str, float]]
 
 
 def feature_table(profiles: Mapping[str, Profile], target: Target, sparse: Hits, dense: Hits,
-                  *, fusion: str = "combsum", extra: Sequence[Signal] = ()) -> FeatureTable:
-    """Every candidate of the pools (already filtered by the hard constraints), every signal."""
+                  *, fusion: str = "combsum", extra: Sequence[Signal] = (),
+                  near: Hits = ()) -> FeatureTable:
+    """Every candidate of the pools (already filtered by the hard constraints), every signal;
+    ``near`` adds candidates by place alone (their text signals are absent: 0)."""
     text = text_signals(sparse, dense, fusion)
-    ids = list(text["fused"])
+    ids = list(dict.fromkeys([*text["fused"], *(doc_id for doc_id, _ in near)]))
     rows = []
     for doc_id in ids:
         profile = profiles[doc_id]
@@ -162,17 +165,23 @@ def feature_table(profiles: Mapping[str, Profile], target: Target, sparse: Hits,
     return FeatureTable(ids, rows)
 
 
-EVIDENCE_RENAMED = {"proximity": None}  # computed as ``nearness`` by ``structured``
+# Evidence signals of ``matching.evidence`` read per candidate (``reference_text`` is scored once
+# per query; its ``proximity`` is ``nearness`` here, computed with the distance).
+PER_CANDIDATE = (ev.cpv_history, ev.buyer_familiarity, ev.recency, ev.same_departement,
+                 ev.worked_in_departement, ev.naf_cpv)
 
 
 def contract_evidence(need: Need, references: ReferenceText) -> Signal:
     """Public-contract evidence (``matching.evidence``) as a feature signal: the past subjects'
-    similarity is computed once for every profile, the other signals per candidate."""
+    similarity is computed once for every profile, the other signals per candidate (none for
+    a profile with no references, no NAF code and no département: they would all be 0)."""
     batch = references.scores(need.full_text)
 
     def signal(profile: Profile, _: Target) -> dict[str, float]:
-        row = {name: s.value for name, s in evidence(need, profile).items()
-               if s.value and name not in EVIDENCE_RENAMED}
+        if not (profile.references or profile.naf or profile.departement):
+            return {}
+        row = {f.__name__: f(need, profile).value for f in PER_CANDIDATE}
+        row = {name: value for name, value in row.items() if value}
         if batch.get(profile.id):
             row["reference_text"] = batch[profile.id]
         return row
