@@ -12,6 +12,7 @@ Every method applies the hard constraints (eligibility, max_km, requester) as fi
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 
 POOL = 100  # candidates kept from each retriever before fusion
 NEAR_POOL = 50  # and the nearest ones to the place of execution, whatever their text
+EVIDENCE_POOL = 50  # and those whose past contracts are closest, or were for the same buyer
 EARTH_KM = 6371.0
 SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
 # NAF codes that say « an association » or « a consultancy », not a trade: never « same activity »
@@ -79,6 +81,7 @@ class Matcher:
         self._plain: BM25 | None = None
         self._references: ReferenceText | None = None  # fitted on first use after a change
         self._places: tuple[list[str], np.ndarray] | None = None  # placed profiles (radians)
+        self._buyers: dict[str, list[tuple[str, float]]] | None = None  # SIREN → past holders
 
     @property
     def encoder(self) -> Encoder:
@@ -91,7 +94,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
-        self._plain = self._references = self._places = None
+        self._plain = self._references = self._places = self._buyers = None
         self.upsert(profiles)
         return self
 
@@ -106,7 +109,7 @@ class Matcher:
                        else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
-        self._plain = self._references = self._places = None
+        self._plain = self._references = self._places = self._buyers = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
@@ -142,7 +145,7 @@ class Matcher:
         gone = [i for i in ids if i in self.profiles]
         for doc_id in gone:
             del self.profiles[doc_id]
-        self._references = self._places = None
+        self._references = self._places = self._buyers = None
         self.sparse.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
@@ -251,8 +254,19 @@ class Matcher:
         vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
+        past = self.references.scores(need.full_text)
+        more = [*self.near_hits(need, ok), *top_of(past, ok, EVIDENCE_POOL),
+                *self.buyer_hits(need, ok)]
         return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
-                                  near=self.near_hits(need, ok))
+                                  more=more, past=past)
+
+    def buyer_hits(self, need: Need, ok: Predicate, n: int = EVIDENCE_POOL) -> Hits:
+        """Allowed profiles that already won contracts of the need's buyer (most first)."""
+        if not need.buyer:
+            return []
+        if self._buyers is None:
+            self._buyers = buyers_index(self.profiles.values())
+        return [(i, c) for i, c in self._buyers.get(need.buyer[:9], []) if ok(i)][:n]
 
     def _for_need(self, need: Need, k: int, partners: bool,
                   vector: np.ndarray | None) -> list[Suggestion]:
@@ -268,16 +282,18 @@ class Matcher:
                 for doc_id in kept]
 
     def feature_table(self, target: Need | SearchQuery, sparse: Hits, dense: Hits,
-                      me: str | None = None, near: Hits = ()) -> FeatureTable:
+                      me: str | None = None, more: Hits = (),
+                      past: dict[str, float] | None = None) -> FeatureTable:
         """The candidates of both pools with every named signal (``matching.features``)."""
         extra: list[Signal] = []
         if me is not None:
             extra.append(lambda profile, _: {"duplicate": duplicate_score(
                 me, self_description(profile.title, profile.text), self.sparse.idf)})
         if isinstance(target, Need):
-            extra.append(contract_evidence(target, self.references))
+            past = self.references.scores(target.full_text) if past is None else past
+            extra.append(contract_evidence(target, past))
         return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
-                             extra=extra, near=near)
+                             extra=extra, more=more)
 
     def _one_per_organisation(self, ranked: list[str]) -> list[str]:
         """Best first, one entry per organisation: an offer stands for its owner (folded
@@ -335,6 +351,24 @@ def same_activity_removed(table: FeatureTable, profiles: dict[str, Profile],
     keep = [i for i, (d, r) in enumerate(zip(table.ids, table.rows, strict=True))
             if not same(d, r)]
     return FeatureTable([table.ids[i] for i in keep], [table.rows[i] for i in keep])
+
+
+def top_of(scores: dict[str, float], ok: Predicate, n: int) -> Hits:
+    """The ``n`` best allowed (id, score) pairs of a score map."""
+    allowed = ((i, s) for i, s in scores.items() if ok(i))
+    return heapq.nsmallest(n, allowed, key=lambda item: (-item[1], item[0]))
+
+
+def buyers_index(profiles: Iterable[Profile]) -> dict[str, list[tuple[str, float]]]:
+    """Buyer SIREN → (profile id, number of its contracts won there), most first."""
+    counts: dict[str, dict[str, int]] = {}
+    for profile in profiles:
+        for ref in profile.references:
+            if ref.buyer:
+                won = counts.setdefault(ref.buyer[:9], {})
+                won[profile.id] = won.get(profile.id, 0) + 1
+    return {b: sorted(((i, float(c)) for i, c in won.items()), key=lambda x: (-x[1], x[0]))
+            for b, won in counts.items()}
 
 
 def _naf(code: str | None) -> str | None:

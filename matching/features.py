@@ -149,11 +149,12 @@ Signal = Callable[[Profile, Target], Mapping[str, float]]
 
 def feature_table(profiles: Mapping[str, Profile], target: Target, sparse: Hits, dense: Hits,
                   *, fusion: str = "combsum", extra: Sequence[Signal] = (),
-                  near: Hits = ()) -> FeatureTable:
+                  more: Hits = ()) -> FeatureTable:
     """Every candidate of the pools (already filtered by the hard constraints), every signal;
-    ``near`` adds candidates by place alone (their text signals are absent: 0)."""
+    ``more`` adds candidates found otherwise (by place, by past contracts: their text signals
+    are absent, 0)."""
     text = text_signals(sparse, dense, fusion)
-    ids = list(dict.fromkeys([*text["fused"], *(doc_id for doc_id, _ in near)]))
+    ids = list(dict.fromkeys([*text["fused"], *(doc_id for doc_id, _ in more)]))
     rows = []
     for doc_id in ids:
         profile = profiles[doc_id]
@@ -171,11 +172,11 @@ PER_CANDIDATE = (ev.cpv_history, ev.buyer_familiarity, ev.recency, ev.same_depar
                  ev.worked_in_departement, ev.naf_cpv)
 
 
-def contract_evidence(need: Need, references: ReferenceText) -> Signal:
-    """Public-contract evidence (``matching.evidence``) as a feature signal: the past subjects'
-    similarity is computed once for every profile, the other signals per candidate (none for
-    a profile with no references, no NAF code and no département: they would all be 0)."""
-    batch = references.scores(need.full_text)
+def contract_evidence(need: Need, batch: Mapping[str, float]) -> Signal:
+    """Public-contract evidence (``matching.evidence``) as a feature signal: ``batch`` is the
+    past subjects' similarity, computed once for every profile (``ReferenceText.scores``); the
+    other signals are read per candidate (none for a profile with no references, no NAF code
+    and no département: they would all be 0)."""
 
     def signal(profile: Profile, _: Target) -> dict[str, float]:
         if not (profile.references or profile.naf or profile.departement):
