@@ -112,31 +112,37 @@ def pair_matrix(groups: Sequence[Group], names: Sequence[str]) -> tuple[np.ndarr
 
 
 def fit_pairwise(groups: Sequence[Group], names: Sequence[str], prior: Ranker,
-                 strength: float) -> dict[str, float]:
+                 strength: float, frozen: Sequence[str] = ()) -> dict[str, float]:
     """Weights of a pairwise logistic model (RankNet's loss on a linear score), pulled
     towards ``prior`` by an L2 term worth ``strength`` queries: with a handful of outcomes the
     hand-set recipe barely moves, with hundreds the data decide, and a signal the data never
-    vary keeps its hand-set weight instead of falling to 0."""
+    vary keeps its hand-set weight instead of falling to 0. ``frozen`` features keep the
+    prior's weight."""
     from scipy.optimize import minimize
 
-    diffs, weights = pair_matrix(groups, names)
-    w0 = np.array([prior.weights.get(n, 0.0) for n in names])
+    free = [n for n in names if n not in frozen]
+    fixed = [n for n in names if n in frozen]
+    diffs, weights = pair_matrix(groups, free)
+    offset = pair_matrix(groups, fixed)[0] @ np.array(
+        [prior.weights.get(n, 0.0) for n in fixed]) if fixed else 0.0
+    w0 = np.array([prior.weights.get(n, 0.0) for n in free])
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = diffs @ w
+        margin = diffs @ w + offset
         value = float(weights @ np.logaddexp(0.0, -margin))
         grad = -(diffs.T @ (weights * _sigmoid(-margin)))
         gap = w - w0
         return value + strength / 2 * float(gap @ gap), grad + strength * gap
 
-    fitted = minimize(loss, w0, jac=True, method="L-BFGS-B").x
-    return dict(zip(names, (float(v) for v in fitted), strict=True))
+    fitted = dict(zip(free, (float(v) for v in minimize(loss, w0, jac=True,
+                                                        method="L-BFGS-B").x), strict=True))
+    return {n: fitted[n] if n in fitted else prior.weights.get(n, 0.0) for n in names}
 
 
 def learn(groups: Sequence[Group], names: Sequence[str], strength: float,
-          prior: Ranker = HAND_SET) -> Ranker:
+          prior: Ranker = HAND_SET, frozen: Sequence[str] = ()) -> Ranker:
     """The shipped recipe's model: fitted weights in relevance units, zeros dropped."""
-    weights = in_relevance_units(fit_pairwise(groups, names, prior, strength))
+    weights = in_relevance_units(fit_pairwise(groups, names, prior, strength, frozen))
     return Ranker({n: w for n, w in weights.items() if abs(w) > 1e-6})
 
 

@@ -37,6 +37,10 @@ from matching.ranker import HAND_SET, Group, Ranker, balanced, figures, learn  #
 
 LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
            "outside_metropole", "social", "duplicate")
+# The hand-set recipe's text and place signals, kept as they are in the « evidence only »
+# recipes: only the public-contract evidence and the distance decay across France are learned.
+TEXT_AND_PLACE = ("fused", "sparse_rel", "dense", "filiere", "proximity", "outside_metropole",
+                  "social", "duplicate")
 STRENGTHS = (100.0, 10.0, 1.0)  # the hand-set prior is worth this many queries
 FOLDS = 5
 # A signal no training query varies takes the weight of the one it stands for: DECP holders
@@ -79,6 +83,7 @@ class Recipe:
     name: str
     use_dev: bool
     strength: float
+    frozen: tuple[str, ...] = ()
     ranker: Ranker | None = None
     val: dict[str, float] | None = None
     dev: dict[str, float] | None = None
@@ -88,9 +93,10 @@ class Recipe:
         return (self.val["ndcg@10"] + self.dev["ndcg@10"]) / 2
 
 
-def fit(groups: list[Group], names: Sequence[str], strength: float) -> Ranker:
+def fit(groups: list[Group], names: Sequence[str], strength: float,
+        frozen: Sequence[str] = ()) -> Ranker:
     """The recipe's model, with the stand-in weights of ``STANDS_FOR``."""
-    model = learn(groups, names, strength)
+    model = learn(groups, names, strength, frozen=frozen)
     weights = dict(model.weights)
     for name, source in STANDS_FOR.items():
         varies = any(row.get(name, 0.0) != group.table.rows[0].get(name, 0.0)
@@ -109,13 +115,13 @@ def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Grou
         held = []  # DEV figure: each fold ranked by a model that never saw it
         for fold in range(FOLDS):
             seen = [g for i, g in enumerate(dev) if i % FOLDS != fold]
-            model = fit(balanced(train, seen), names, recipe.strength)
+            model = fit(balanced(train, seen), names, recipe.strength, recipe.frozen)
             held += [(model, g) for i, g in enumerate(dev) if i % FOLDS == fold]
         per = [figures(m, [g]) for m, g in held]
         recipe.dev = {f: round(fmean(p[f] for p in per), 4) for f in FIGURES}
-        recipe.ranker = fit(balanced(train, dev), names, recipe.strength)
+        recipe.ranker = fit(balanced(train, dev), names, recipe.strength, recipe.frozen)
     else:
-        recipe.ranker = fit(balanced(train), names, recipe.strength)
+        recipe.ranker = fit(balanced(train), names, recipe.strength, recipe.frozen)
         recipe.dev = figures(recipe.ranker, dev)
     recipe.val = figures(recipe.ranker, val)
     return recipe
@@ -161,13 +167,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     recipes = [Recipe("hand-set", False, float("inf"))]
     recipes += [Recipe(f"decp, strength {s:g}", False, s) for s in STRENGTHS]
     recipes += [Recipe(f"decp + dev, strength {s:g}", True, s) for s in STRENGTHS]
+    recipes += [Recipe(f"decp, evidence only, strength {s:g}", False, s, TEXT_AND_PLACE)
+                for s in STRENGTHS]
+    recipes += [Recipe(f"decp + dev, evidence only, strength {s:g}", True, s, TEXT_AND_PLACE)
+                for s in STRENGTHS]
     for recipe in recipes:
         run(recipe, names, train, val, dev)
         print(f"{recipe.name}: val {recipe.val} dev {recipe.dev}", file=sys.stderr)
     chosen = max(recipes, key=lambda r: r.criterion)
     sizes = {"decp_train": len(train), "decp_val": len(val), "dev": len(dev)}
     version = f"{datetime.now(UTC):%Y%m%d}-{chosen.name.replace(' ', '').replace(',', '-')}"
-    meta = {"trained_on": sizes, "recipe": chosen.name, "strength": chosen.strength,
+    trained = {"decp_train": len(train), **({"dev": len(dev)} if chosen.use_dev else {})}
+    meta = {"trained_on": trained, "chosen_on": {"decp_val": len(val), "dev": len(dev)},
+            "recipe": chosen.name, "strength": chosen.strength,
             "validation": chosen.val,
             "dev_held_out": chosen.dev, "report": args.report.name}
     Ranker(dict(chosen.ranker.weights), version, meta).save(args.out)
