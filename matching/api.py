@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -179,8 +178,15 @@ class Matcher:
         a = (np.sin((coords[:, 0] - lat) / 2) ** 2
              + np.cos(lat) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lon) / 2) ** 2)
         km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-        near = (i for i in np.argsort(km, kind="stable") if ok(ids[i]))
-        return [(ids[i], float(km[i])) for i in islice(near, n)]
+        width = min(len(km), 4 * n + 64)  # sort a shortlist, all of it only if the filter
+        while True:                       # rejects too many (100k profiles: 8 ms a sort)
+            short = np.argpartition(km, width - 1)[:width] if width < len(km) else np.arange(
+                len(km))
+            short = short[np.lexsort((short, km[short]))]
+            hits = [(ids[i], float(km[i])) for i in short if ok(ids[i])][:n]
+            if len(hits) >= n or width >= len(km):
+                return hits
+            width = min(len(km), width * 4)
 
     # -- retrievers -------------------------------------------------------------------
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
@@ -324,7 +330,7 @@ class Matcher:
         terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems
                  if t.startswith("~") or self.sparse.idf(t) >= self.explain_idf]
         profile = self.profiles[doc_id]
-        notes = (evidence_lines(target, profile, self.references, comps)
+        notes = (evidence_lines(target, profile, comps)
                  if isinstance(target, Need) else [])
         suggestion.explanation = explain(profile, target, comps, terms, notes)
         return suggestion
@@ -355,8 +361,12 @@ def same_activity_removed(table: FeatureTable, profiles: dict[str, Profile],
 
 def top_of(scores: dict[str, float], ok: Predicate, n: int) -> Hits:
     """The ``n`` best allowed (id, score) pairs of a score map."""
-    allowed = ((i, s) for i, s in scores.items() if ok(i))
-    return heapq.nsmallest(n, allowed, key=lambda item: (-item[1], item[0]))
+    best = heapq.nsmallest(4 * n + 64, scores.items(), key=lambda item: (-item[1], item[0]))
+    hits = [(i, s) for i, s in best if ok(i)][:n]
+    if len(hits) < n and len(best) < len(scores):  # the filter rejected too many: all of them
+        hits = heapq.nsmallest(n, ((i, s) for i, s in scores.items() if ok(i)),
+                               key=lambda item: (-item[1], item[0]))
+    return hits
 
 
 def buyers_index(profiles: Iterable[Profile]) -> dict[str, list[tuple[str, float]]]:

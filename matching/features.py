@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matching import evidence as ev
-from matching.evidence import ReferenceText, evidence, lines, proximity_value
+from matching.complement import token_set
+from matching.evidence import evidence, lines, proximity_value
 from matching.geo import distance_km
 from matching.rank import filiere_match, fuse
-from matching.types import Need, Profile, SearchQuery
+from matching.types import Need, Profile, Reference, SearchQuery
 
 Target = Need | SearchQuery
 Hits = Sequence[tuple[str, float]]
@@ -189,14 +190,22 @@ def contract_evidence(need: Need, batch: Mapping[str, float]) -> Signal:
     return signal
 
 
-def evidence_lines(need: Need, profile: Profile, references: ReferenceText,
-                   row: Mapping[str, float]) -> list[str]:
-    """French lines of a shown candidate's evidence (its best past contract…), from the
-    values already in its feature row."""
+def evidence_lines(need: Need, profile: Profile, row: Mapping[str, float]) -> list[str]:
+    """French lines of a shown candidate's evidence, from the values already in its feature
+    row: its past contract closest to the need (by shared words: cheap enough for every shown
+    suggestion), then the other signals' lines."""
     if not profile.references and not profile.naf:
         return []
-    signals = evidence(need, profile, references, {"reference_text": row.get("reference_text",
-                                                                             0.0)})
+    signals = evidence(need, profile)
     signals.pop("proximity", None)  # the place is said once, by the explanation's distance
-    return lines(signals)
+    closest = closest_reference(need, profile) if row.get("reference_text") else None
+    return ([ev.reference_line(closest)] if closest else []) + lines(signals)
 
+
+def closest_reference(need: Need, profile: Profile) -> Reference | None:
+    """The past contract sharing the most distinct words with the need (None if none does)."""
+    wanted = token_set(need.full_text)
+    scored = [(len(wanted & token_set(r.objet)), -i, r)
+              for i, r in enumerate(profile.references) if r.objet]
+    best = max(scored, default=None, key=lambda item: item[:2])
+    return best[2] if best and best[0] > 0 else None
