@@ -1,29 +1,16 @@
 """`flask train-ranker`: the marketplace's outcomes (shortlists, awards) teach the ranker."""
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
-from app.services.events import posting_saved
 from app.services.ranker_training import outcome_labels
 from matching.ranker import read_ranker
-from models import Award, Filiere, Match, Organisation, Posting
-from tests.factories import build_territory
+from models import Award, Match
+from tests.web.test_matching_flows import territory  # noqa: F401 - the published tender
 
 
-def test_outcomes_label_needs_and_train_a_ranker(app, db, session_factory, run_jobs, tmp_path):
-    ids = build_territory(session_factory)
-    orgs = {key: db.get(Organisation, ident) for key, ident in ids.items()}
-    need = Posting(organisation=orgs["buyer"], direction="need", type="tender",
-                   title="Collecte et réemploi du mobilier des écoles",
-                   description="Collecte des meubles scolaires usagés, tri et réparation.",
-                   commune_insee="44143", deadline=date.today() + timedelta(days=30))
-    need.filieres = [db.get(Filiere, "reemploi")]
-    need.publish()
-    db.add(need)
-    db.flush()
-    posting_saved(db, need, newly_published=True)
-    db.commit()
-    run_jobs()
+def test_outcomes_label_needs_and_train_a_ranker(app, db, territory, tmp_path):  # noqa: F811
+    _, need = territory
     runner = app.test_cli_runner()
     out = tmp_path / "ranker.json"
     refused = runner.invoke(args=["train-ranker", "--out", str(out)])
