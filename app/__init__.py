@@ -75,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f"app.{name}").bp)
+    from app.api import init_api  # flask-smorest registers the API's blueprints itself
+
+    init_api(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -21,6 +21,23 @@ MESSAGES = {
 }
 
 
+# Machine-readable codes of the JSON errors (the API documents them: docs/api.md).
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation_error",
+         429: "rate_limited", 500: "server_error", 503: "unavailable"}
+
+
+def json_error(status: int, message: str | None = None, code: str | None = None,
+               errors: dict | None = None):
+    """The one JSON error shape: a `code`, a French `message`, the status, field errors."""
+    body = {"code": code or CODES.get(status, "error"),
+            "message": message or MESSAGES.get(status, "Erreur."), "status": status}
+    if errors:
+        body["errors"] = errors
+    body["error"] = body["message"]  # the field older JSON callers (htmx, /donnees/) read
+    return jsonify(body), status
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -31,7 +48,7 @@ def _render(status: int, message: str | None = None):
     db.session.rollback()
     message = message or MESSAGES.get(status, "Erreur.")
     if _wants_json():
-        return jsonify(error=message, status=status), status
+        return json_error(status, message)
     return render_template("errors/error.html", status=status, message=message), status
 
 

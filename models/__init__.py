@@ -1,5 +1,6 @@
 """Essaim's data model: SQLAlchemy 2.0 typed models, one module per aggregate (no Flask here)."""
 
+from models.api_token import ApiToken
 from models.award import Award
 from models.base import Base
 from models.change_log import OutboxEvent, ProfileChange, StoredVector
@@ -18,5 +19,5 @@ __all__ = [
     "ConsortiumMember", "CpvCode", "Filiere",
     "LegalForm", "Lever", "Lot", "Match", "Membership", "Message", "NetworkMember", "Notification",
     "Organisation", "Posting", "Thread", "User", "Award", "OutboxEvent", "ProfileChange",
-    "StoredVector",
+    "StoredVector", "ApiToken",
 ]

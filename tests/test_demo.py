@@ -52,6 +52,11 @@ def all_of(session, model):
     return session.scalars(select(model)).unique().all()
 
 
+def listings(session):
+    """The demo's postings (the award tenders are past contracts, not listings)."""
+    return [p for p in all_of(session, Posting) if p.source == "demo"]
+
+
 # --- the catalogue itself --------------------------------------------------------------------
 
 def test_catalogue_ids_are_unique_and_refer_to_known_codes():
@@ -129,7 +134,7 @@ def test_descriptions_are_varied_and_fully_written(loaded):
     assert len(set(descriptions)) >= 0.9 * len(descriptions)
     assert len({" ".join(text.split()[:3]) for text in descriptions}) >= 30
     assert len({org.name for org in orgs}) == len(orgs)
-    postings = all_of(db, Posting)
+    postings = listings(db)
     texts = descriptions + [org.name for org in orgs]
     texts += [p.title for p in postings] + [p.description for p in postings]
     assert not [text for text in texts if "{" in text or "}" in text or "  " in text]
@@ -152,7 +157,7 @@ def test_networks_have_standing_members(loaded):
 
 def test_postings_cover_every_type_in_both_directions(loaded):
     db, summary = loaded
-    postings = all_of(db, Posting)
+    postings = listings(db)
     assert len(postings) >= 200 and summary.created["postings"] == len(postings)
     pairs = Counter((p.type, p.direction) for p in postings)
     for posting_type in POSTING_TYPES:
@@ -169,7 +174,7 @@ def test_postings_cover_every_type_in_both_directions(loaded):
 
 def test_tenders_have_lots_reservations_and_social_clauses(loaded):
     db, _ = loaded
-    postings = all_of(db, Posting)
+    postings = listings(db)
     tenders = [p for p in postings if p.type == "tender"]
     assert all(p.organisation.kind == "public_buyer" for p in tenders)
     allotted = [p for p in tenders if p.lots]
@@ -187,7 +192,7 @@ def test_tenders_have_lots_reservations_and_social_clauses(loaded):
 
 def test_statuses_and_deadlines_are_realistic(loaded):
     db, _ = loaded
-    postings = all_of(db, Posting)
+    postings = listings(db)
     statuses = Counter(p.status for p in postings)
     assert statuses["published"] >= 0.7 * len(postings)
     assert statuses["draft"] >= 5 and statuses["closed"] >= 5
@@ -198,6 +203,28 @@ def test_statuses_and_deadlines_are_realistic(loaded):
             assert posting.close_reason is None
             assert posting.deadline is None or posting.deadline > TODAY
         assert (posting.published_at is None) == (posting.status == "draft")
+
+
+def test_some_suppliers_have_public_references(loaded):
+    """Real DECP subjects won by demo organisations: « Références publiques » is not empty and
+    the profiles carry them as ranking evidence."""
+    from app.services.matching import all_suppliers
+    from app.services.matching_profiles import org_key
+    from models import Award
+
+    db, summary = loaded
+    awards = all_of(db, Award)
+    assert len(awards) == summary.created["awards"] >= 6
+    assert all(a.organisation and a.organisation.kind == "ess" for a in awards)
+    assert all(a.posting.source == "decp" and a.posting.status == "closed" for a in awards)
+    assert all(a.posting.organisation.kind == "public_buyer" and a.posting.cpv_codes
+               for a in awards)
+    profiles = {p.id: p for p in all_suppliers(db)}
+    with_refs = [p for p in profiles.values() if p.references]
+    assert len(with_refs) == len({a.organisation_id for a in awards})
+    assert max(len(p.references) for p in with_refs) >= 2
+    winner = profiles[org_key(awards[0].organisation_id)]
+    assert winner.references[0].buyer_name and winner.references[0].departement == "44"
 
 
 # --- accounts, determinism, idempotence ------------------------------------------------------
@@ -257,5 +284,6 @@ def test_a_second_run_changes_nothing(loaded):
     assert first.created_anything and not second.created_anything
     assert second.skipped["organisations"] == first.created["organisations"]
     assert second.skipped["postings"] == first.created["postings"]
+    assert second.skipped["awards"] == first.created["awards"]
     db.expire_all()
     assert snapshot(db) == before

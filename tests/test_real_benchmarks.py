@@ -88,3 +88,12 @@ def test_output_is_deterministic(built, tmp_path):
     for name in (*brb.SPLITS, "siae"):
         for file in ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv", "query_tags.tsv"):
             assert (tmp_path / name / file).read_bytes() == (out / name / file).read_bytes()
+
+
+def test_cleaning_rules_by_hand():
+    assert brb.iso_date("2018-07-12+02:00") == "2018-07-12"
+    assert brb.iso_date("0218-10-29") is None and brb.iso_date("") is None  # undated: history
+    assert brb.siren_of("78471226700060") == "784712267"
+    assert brb.siren_of("\t390122658") == "390122658"
+    assert brb.siren_of("FR21483201234") is None and brb.siren_of("BE0428821") is None
+    assert brb.fold("R\ufffdalisation  d'un ÉQUIPEMENT") == brb.fold("ralisation d un equipement")

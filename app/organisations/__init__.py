@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
-from app.organisations import notifications, routes  # noqa: E402,F401
+from app.organisations import notifications, routes, tokens  # noqa: E402,F401

@@ -90,3 +90,16 @@ class AlertForm(FrenchForm):
 
 class JoinForm(FrenchForm):
     siret = StringField("SIRET de l'organisation", validators=[required(), valid_siret])
+
+
+API_SCOPE_LABELS = {
+    "read": "Lecture (ses mises en relation, les suggestions de ses besoins)",
+    "write": "Écriture (créer, modifier, publier et clore ses annonces)",
+}
+
+
+class ApiTokenForm(FrenchForm):
+    name = StringField("Nom du jeton", validators=[required(), Length(max=80)],
+                       description="L'outil qui l'utilisera, par exemple « Progiciel achats ».")
+    scopes = MultiCheckboxField("Permissions", choices=list(API_SCOPE_LABELS.items()),
+                                default=["read"])

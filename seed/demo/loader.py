@@ -6,6 +6,7 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
+from seed.demo.awards import award_specs, save_awards
 from seed.demo.catalogue import load_catalogue
 from seed.demo.context import BuildContext, load_places
 from seed.demo.fixed_orgs import featured, networks, public_buyers
@@ -63,6 +64,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         by_key, orgs = save_organisations(session, specs.organisations)
         members = save_network_members(session, specs.networks, by_key)
         postings, lots = save_postings(session, specs.postings, by_key)
+        awards = save_awards(session, award_specs(), by_key)
         accounts = [ensure_account(session, account, by_key.get(account.org_key))
                     for account in DEMO_ACCOUNTS]
         session.commit()
@@ -71,6 +73,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         raise
     created = {
         "organisations": orgs, "network_members": members, "postings": postings, "lots": lots,
+        "awards": awards,
         "users": sum(users for users, _ in accounts),
         "memberships": sum(added for _, added in accounts),
     }
@@ -78,6 +81,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         "organisations": len(specs.organisations),
         "network_members": sum(len(spec.member_keys) for spec in specs.networks),
         "postings": len(specs.postings), "lots": sum(len(spec.lots) for spec in specs.postings),
+        "awards": len(award_specs()),
         "users": len(DEMO_ACCOUNTS),
         "memberships": len(DEMO_ACCOUNTS),
     }

@@ -12,6 +12,7 @@ SIGNED_IN = dict(anonymous=LOGIN, member_a=OK, member_b=OK, animator=OK)
 A_ONLY = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=DENIED)
 A_OR_ANIMATOR = dict(anonymous=LOGIN, member_a=OK, member_b=DENIED, animator=OK)
 GROUPEMENT = dict(A_OR_ANIMATOR, member_b=OK)  # B is invited into A's groupement
+TOKEN = dict.fromkeys(ROLES, 401)  # the API ignores session cookies: a bearer token or nothing
 
 # endpoint: (method, URL on A's objects, expectation per role). GETs run first, then POSTs in
 # this order (the ones that change A's objects last).
@@ -79,11 +80,31 @@ MATRIX = {
     "consortia.remove_member": ("POST", "/groupements/{consortium}/membres/{member}/retirer",
                                 A_OR_ANIMATOR),
     "publishing.publish": ("POST", "/publier/{draft}/publier", A_OR_ANIMATOR),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api_organisations.index": ("GET", "/api/v1/organisations/", PUBLIC),
+    "api_organisations.show": ("GET", "/api/v1/organisations/{org}", PUBLIC),
+    "api_postings.index": ("GET", "/api/v1/postings/", PUBLIC),
+    "api_postings.show": ("GET", "/api/v1/postings/{posting}", PUBLIC),
+    "api_postings.suggestions": ("GET", "/api/v1/postings/{posting}/suggestions", TOKEN),
+    "api_matches.index": ("GET", "/api/v1/matches/", TOKEN),
+    "api_discovery.search": ("GET", "/api/v1/search?q=collecte", PUBLIC),
+    "api_discovery.cpv": ("GET", "/api/v1/cpv", dict.fromkeys(ROLES, 422)),
+    "api_discovery.observatory": ("GET", "/api/v1/observatory", PUBLIC),
+    "api_discovery.me": ("GET", "/api/v1/me", TOKEN),
+    "api_postings.update": ("PUT", "/api/v1/postings/{posting}", TOKEN),
+    "organisations.api_tokens": ("GET", "/organisations/{org}/api", A_OR_ANIMATOR),
+    "api_postings.create": ("POST", "/api/v1/postings/", TOKEN),
+    "api_postings.publish": ("POST", "/api/v1/postings/{draft}/publish", TOKEN),
+    "api_postings.close": ("POST", "/api/v1/postings/{posting}/close", TOKEN),
+    "organisations.create_api_token": ("POST", "/organisations/{org}/api/jetons", A_OR_ANIMATOR),
+    "organisations.revoke_api_token": ("POST", "/organisations/{org}/api/jetons/{api_token}"
+                                               "/revoquer", A_OR_ANIMATOR),
     "auth.logout": ("POST", "/compte/deconnexion", SIGNED_IN),
 }
 POST_BODIES = {"organisations.switch": {"organisation_id": "{org}"},  # acting as A
                "consortia.form_proposal": {"organisation_id": "{org}"},
                "consortia.invite": {"organisation": "{org_b}"},  # managers only
+               "organisations.create_api_token": {"name": "Outil", "scopes": "read"},
                "consortia.answer": {"organisation_id": "{org_b}", "decision": "accepter"}}
 
 

@@ -3,6 +3,7 @@ animator, and one object of every kind that a route can take by id, owned by A."
 
 from dataclasses import dataclass, field
 
+from app.services.api_tokens import create_token
 from models import Consortium, ConsortiumMember, Match, Membership, Message, Notification, Thread
 from tests.factories import PASSWORD, make_membership, make_organisation, make_posting
 
@@ -53,8 +54,11 @@ def build_world(db, auth) -> World:
                                        lot_numbers=[1]))
     _add(db, ConsortiumMember(consortium_id=consortium.id, organisation_id=b.id,
                               role="co_contractor", invitation_status="invited"))
+    api_token = create_token(db, a, "Outil de A", ["read"], None).token
+    db.commit()
     return World({"org": a.id, "org_b": b.id, "posting": need.id, "draft": draft.id,
-                  "thread": thread.id, "notification": notification.id, "match": match.id,
+                  "api_token": api_token.id, "thread": thread.id,
+                  "notification": notification.id, "match": match.id,
                   "consortium": consortium.id, "member": member.id, "membership": pending.id})
 
 
