@@ -54,7 +54,7 @@ def register_infrastructure(app: Flask) -> None:
 
     mailer = Mailer.from_config(app.config)
     index = build_indexes(lambda: get_encoder(app.config["ENCODER"], app.config["ENCODER_MODEL"]),
-                          app.config["INDEX_CHECK_INTERVAL"])
+                          app.config["INDEX_CHECK_INTERVAL"], app.config["RANKER_FILE"])
     factory = db.bound(app).factory
     jobs = Jobs(app, make_huey(app.config), factory, JobContext(mailer, index),
                 eager=app.config["JOBS_EAGER"])

@@ -54,3 +54,29 @@ def register(app: Flask) -> None:
         encoder = _encoder()
         count = export_vectors(db.session, encoder.name, vector_samples(db.session, encoder))
         click.echo(f"Vecteurs exportés : {count}")
+
+    @app.cli.command("train-ranker")
+    @click.option("--dataset", "datasets", multiple=True, type=click.Path(exists=True),
+                  help="labelled BEIR folder to learn from too (repeatable): DEV, decp_train…")
+    @click.option("--out", type=click.Path(), default=None,
+                  help="ranker file (default: RANKER_FILE, in the instance folder)")
+    def train_ranker(datasets: tuple[str, ...], out: str | None) -> None:
+        """Learn the ranker from outcomes (awards, shortlists, contacts) and labelled sets."""
+        from pathlib import Path
+
+        from flask import current_app
+
+        from app.services.ranker_training import train
+        from matching.ranker import SHIPPED, Ranker, load_ranker
+
+        try:
+            ranker, sizes, fit = train(db.session, [Path(d) for d in datasets],
+                                       load_ranker(SHIPPED))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        path = Path(out or current_app.config["RANKER_FILE"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Ranker(dict(ranker.weights), "marketplace", {"trained_on": sizes, "fit": fit}).save(path)
+        click.echo(f"Classement appris ({', '.join(f'{k} : {v}' for k, v in sizes.items())})"
+                   f" écrit dans {path}")
+

@@ -7,6 +7,7 @@ from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
 from app.labels import ALL
+from matching.features import score_details
 
 LOCALE = "fr_FR"
 
@@ -35,3 +36,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(euros, "euros")
     app.add_template_filter(number, "number")
     app.jinja_env.globals["labels"] = ALL
+    app.jinja_env.globals["score_details"] = score_details  # « Détail du score »

@@ -16,7 +16,7 @@ _EXPORTS = {
     "Suggestion": "matching.types",
     "SearchFilters": "matching.types",
     "SearchQuery": "matching.types",
-    "Weights": "matching.rank",
+    "Ranker": "matching.ranker",
     "Matcher": "matching.api",
     "METHODS": "matching.api",
     "load_dataset": "matching.dataset",

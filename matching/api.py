@@ -1,5 +1,10 @@
 """The matching engine's public API: a ``Matcher`` holding profiles, BM25 and a vector index.
 
+The product's ranking is one forward pipeline: candidates (BM25 and dense pools, the hard
+constraints as filters) → one feature table (``matching.features``: every signal once, named)
+→ the ranker (``matching.ranker``) → one entry per organisation, its best offer folded under
+it → explanations read from the same features (``matching.explain``).
+
 Retrieval methods are strategies in ``METHODS`` (name → function); the evaluation CLI lists
 them. ``hybrid`` is the product's ranking; ``filter``, ``sparse`` and ``dense`` are baselines.
 Every method applies the hard constraints (eligibility, max_km, requester) as filters.
@@ -7,6 +12,7 @@ Every method applies the hard constraints (eligibility, max_km, requester) as fi
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -19,9 +25,19 @@ from matching.complement import (
     identity,
     self_description,
 )
+from matching.evidence import ReferenceText
 from matching.explain import explain
+from matching.features import (
+    FeatureTable,
+    Signal,
+    contract_evidence,
+    evidence_lines,
+    feature_table,
+    structured,
+)
 from matching.filters import relevant, search_predicate, search_query
-from matching.rank import RELEVANCE, Weights, allowed, filiere_match, fuse, structured
+from matching.rank import RELEVANCE, allowed, filiere_match
+from matching.ranker import Ranker, load_ranker
 from matching.sparse import BM25, plain_analyzer, top_k
 from matching.types import (
     PARTNER_NEEDS,
@@ -38,6 +54,13 @@ if TYPE_CHECKING:
     from matching.index import VectorIndex
 
 POOL = 100  # candidates kept from each retriever before fusion
+NEAR_POOL = 50  # and the nearest ones to the place of execution, whatever their text
+EVIDENCE_POOL = 50  # and those whose past contracts are closest, or were for the same buyer
+EARTH_KM = 6371.0
+SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
+# NAF codes that say « an association » or « a consultancy », not a trade: never « same activity »
+GENERIC_NAF = frozenset({"9499Z", "9411Z", "9412Z", "9420Z", "9491Z", "9492Z", "8899B",
+                         "8299Z", "7022Z", "8810A", "8810B", "8810C"})
 Predicate = Callable[[str], bool]
 Hits = list[tuple[str, float]]
 
@@ -46,14 +69,18 @@ class Matcher:
     """Suggests suppliers, partners and search results over a set of profiles."""
 
     def __init__(self, encoder: Encoder | None = None, *, dense: bool = True,
-                 weights: Weights | None = None) -> None:
+                 ranker: Ranker | None = None, fusion: str = "combsum") -> None:
         self._encoder = encoder
         self.use_dense = dense
-        self.weights = weights or Weights()
+        self.ranker = ranker or load_ranker()
+        self.fusion = fusion
         self.profiles: dict[str, Profile] = {}
         self.sparse = BM25()
         self.index: VectorIndex | None = None
         self._plain: BM25 | None = None
+        self._references: ReferenceText | None = None  # fitted on first use after a change
+        self._places: tuple[list[str], np.ndarray] | None = None  # placed profiles (radians)
+        self._buyers: dict[str, list[tuple[str, float]]] | None = None  # SIREN → past holders
 
     @property
     def encoder(self) -> Encoder:
@@ -66,7 +93,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
-        self._plain = None
+        self._plain = self._references = self._places = self._buyers = None
         self.upsert(profiles)
         return self
 
@@ -81,7 +108,7 @@ class Matcher:
                        else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
-        self._plain = None
+        self._plain = self._references = self._places = self._buyers = None
         self.sparse.upsert(ids, texts)
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
@@ -117,6 +144,7 @@ class Matcher:
         gone = [i for i in ids if i in self.profiles]
         for doc_id in gone:
             del self.profiles[doc_id]
+        self._references = self._places = self._buyers = None
         self.sparse.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
@@ -128,6 +156,37 @@ class Matcher:
             self._plain = BM25(plain_analyzer)
             self._plain.upsert(list(self.profiles), [p.full_text for p in self.profiles.values()])
         return self._plain
+
+    @property
+    def references(self) -> ReferenceText:
+        """Past contract subjects of the profiles (``matching.evidence``), fitted lazily."""
+        if self._references is None:
+            self._references = ReferenceText().fit(self.profiles.values())
+        return self._references
+
+    def near_hits(self, target: Need, ok: Predicate, n: int = NEAR_POOL) -> Hits:
+        """The ``n`` allowed profiles nearest to the target's place, (id, km) nearest first:
+        a local supplier whose text says little (a name and a NAF label) is still a candidate."""
+        if target.lat is None or target.lon is None:
+            return []
+        if self._places is None:
+            placed = [p for p in self.profiles.values() if p.lat is not None and p.lon is not None]
+            self._places = ([p.id for p in placed],
+                            np.radians(np.array([[p.lat, p.lon] for p in placed]).reshape(-1, 2)))
+        ids, coords = self._places
+        lat, lon = np.radians(target.lat), np.radians(target.lon)
+        a = (np.sin((coords[:, 0] - lat) / 2) ** 2
+             + np.cos(lat) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lon) / 2) ** 2)
+        km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        width = min(len(km), 4 * n + 64)  # sort a shortlist, all of it only if the filter
+        while True:                       # rejects too many (100k profiles: 8 ms a sort)
+            short = np.argpartition(km, width - 1)[:width] if width < len(km) else np.arange(
+                len(km))
+            short = short[np.lexsort((short, km[short]))]
+            hits = [(ids[i], float(km[i])) for i in short if ok(ids[i])][:n]
+            if len(hits) >= n or width >= len(km):
+                return hits
+            width = min(len(km), width * 4)
 
     # -- retrievers -------------------------------------------------------------------
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
@@ -151,9 +210,13 @@ class Matcher:
     def suggest_partners(self, need_or_profile: Need | Profile, k: int = 10,
                          query_vector: np.ndarray | None = None) -> list[Suggestion]:
         """Complementary partners (not look-alikes) for a request or an organisation."""
-        need = (need_or_profile if isinstance(need_or_profile, Need)
-                else partner_need(need_or_profile))
-        return self._for_need(need, k, True, query_vector)
+        if isinstance(need_or_profile, Need):
+            return self._for_need(need_or_profile, k, True, query_vector)
+        # An organisation's partners: what it is is known (its profile), so look-alikes go.
+        need = partner_need(need_or_profile)
+        table = same_activity_removed(self.need_features(need, True, query_vector),
+                                      self.profiles, need)
+        return self._ranked(need, table, k)
 
     def search(self, text: str, filters: SearchFilters | None = None,
                k: int = 10) -> list[Suggestion]:
@@ -164,7 +227,8 @@ class Matcher:
         sparse = self.sparse_hits(text, ok)
         if not relevant(sparse):  # nonsense is not even encoded
             return []
-        return self._ranked(query, sparse, self.dense_hits(text, ok), k)
+        return self._ranked(query, self.feature_table(query, sparse, self.dense_hits(text, ok)),
+                            k)
 
     def rank(self, need: Need, method: str = "hybrid", k: int = 10) -> list[Suggestion]:
         """Rank with a named method from ``METHODS``."""
@@ -186,22 +250,70 @@ class Matcher:
             return profile is not None and keep(profile)
         return ok
 
-    def _for_need(self, need: Need, k: int, partners: bool,
-                  vector: np.ndarray | None) -> list[Suggestion]:
+    def need_features(self, need: Need, partners: bool | None = None,
+                      vector: np.ndarray | None = None) -> FeatureTable:
+        """The candidates of a need (hard constraints as filters) with every signal: what the
+        ranker scores, and what ``scripts/train_ranker.py`` learns from."""
+        partners = need.type in PARTNER_NEEDS if partners is None else partners
         ok = self.allowed_predicate(need)
         text = query_text(need, partners)
         vector = need.vector if vector is None else vector
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
-        return self._ranked(need, sparse, dense, k, self._identity(need) if described else None)
+        past = self.references.scores(need.full_text)
+        more = [*self.near_hits(need, ok), *top_of(past, ok, EVIDENCE_POOL),
+                *self.buyer_hits(need, ok)]
+        return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
+                                  more=more, past=past)
 
-    def _ranked(self, target: Need | SearchQuery, sparse: Hits, dense: Hits, k: int,
-                me: str | None = None) -> list[Suggestion]:
-        fused = fuse([sparse, dense], self.weights.fusion)
-        signals = {"sparse": dict(sparse), "dense": dict(dense), RELEVANCE: fused}
-        scored = [self._score(doc_id, target, signals, me) for doc_id in fused]
-        scored.sort(key=lambda s: (-s.score, s.id))
-        return [self._explained(s, target) for s in scored[:k]]
+    def buyer_hits(self, need: Need, ok: Predicate, n: int = EVIDENCE_POOL) -> Hits:
+        """Allowed profiles that already won contracts of the need's buyer (most first)."""
+        if not need.buyer:
+            return []
+        if self._buyers is None:
+            self._buyers = buyers_index(self.profiles.values())
+        return [(i, c) for i, c in self._buyers.get(need.buyer[:9], []) if ok(i)][:n]
+
+    def _for_need(self, need: Need, k: int, partners: bool,
+                  vector: np.ndarray | None) -> list[Suggestion]:
+        return self._ranked(need, self.need_features(need, partners, vector), k)
+
+    def _ranked(self, target: Need | SearchQuery, table: FeatureTable,
+                k: int) -> list[Suggestion]:
+        scores = self.ranker.scores(table)
+        order = sorted(range(len(table.ids)), key=lambda i: (-scores[i], table.ids[i]))
+        kept = self._one_per_organisation([table.ids[i] for i in order])[:k]
+        at = {doc_id: i for i, doc_id in enumerate(table.ids)}
+        return [self._suggestion(doc_id, table.rows[at[doc_id]], scores[at[doc_id]], target)
+                for doc_id in kept]
+
+    def feature_table(self, target: Need | SearchQuery, sparse: Hits, dense: Hits,
+                      me: str | None = None, more: Hits = (),
+                      past: dict[str, float] | None = None) -> FeatureTable:
+        """The candidates of both pools with every named signal (``matching.features``)."""
+        extra: list[Signal] = []
+        if me is not None:
+            extra.append(lambda profile, _: {"duplicate": duplicate_score(
+                me, self_description(profile.title, profile.text), self.sparse.idf)})
+        if isinstance(target, Need):
+            past = self.references.scores(target.full_text) if past is None else past
+            extra.append(contract_evidence(target, past))
+        return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
+                             extra=extra, more=more)
+
+    def _one_per_organisation(self, ranked: list[str]) -> list[str]:
+        """Best first, one entry per organisation: an offer stands for its owner (folded
+        under it) when the owner is indexed too; whichever ranks higher is kept."""
+        seen: set[str] = set()
+        kept = []
+        for doc_id in ranked:
+            profile = self.profiles[doc_id]
+            owner = profile.owner_id if profile.owner_id in self.profiles else None
+            key = owner or doc_id
+            if key not in seen:
+                seen.add(key)
+                kept.append(doc_id)
+        return kept
 
     def _identity(self, need: Need) -> str:
         requester = self.profiles.get(need.requester_id or "")
@@ -209,24 +321,68 @@ class Matcher:
             return self_description(requester.title, requester.text)
         return identity(need.text)
 
-    def _score(self, doc_id: str, target: Need | SearchQuery,
-               signals: dict[str, dict[str, float]], me: str | None) -> Suggestion:
+    def _suggestion(self, doc_id: str, row: dict[str, float], score: float,
+                    target: Need | SearchQuery) -> Suggestion:
+        comps = {name: round(value, 4) for name, value in row.items()}
+        suggestion = Suggestion(doc_id, round(float(score), 6), comps,
+                                relevance=comps.get(RELEVANCE, 0.0))
+        stems = self.sparse.common_terms(target.full_text, doc_id)
+        terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems
+                 if t.startswith("~") or self.sparse.idf(t) >= self.explain_idf]
         profile = self.profiles[doc_id]
-        comps = {name: round(values[doc_id], 4) for name, values in signals.items()
-                 if doc_id in values}
-        comps.update(structured(profile, target, self.weights))
-        if me is not None:
-            comps["duplicate"] = round(duplicate_score(
-                me, self_description(profile.title, profile.text), self.sparse.idf), 4)
-        return Suggestion(doc_id, round(self.weights.score(comps), 6), comps,
-                          relevance=comps.get(RELEVANCE, 0.0))
-
-    def _explained(self, suggestion: Suggestion, target: Need | SearchQuery) -> Suggestion:
-        profile = self.profiles[suggestion.id]
-        stems = self.sparse.common_terms(target.full_text, suggestion.id)
-        terms = [t if t.startswith("~") else self.sparse.surface(t) for t in stems]
-        suggestion.explanation = explain(profile, target, suggestion.components, terms)
+        notes = (evidence_lines(target, profile, comps)
+                 if isinstance(target, Need) else [])
+        suggestion.explanation = explain(profile, target, comps, terms, notes)
         return suggestion
+
+    @property
+    def explain_idf(self) -> float:
+        """Words shared by more than a tenth of the profiles (and more than 3) explain
+        nothing: the IDF of such a word is the floor."""
+        n, df = len(self.profiles), max(3.0, len(self.profiles) / 10)
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+
+def same_activity_removed(table: FeatureTable, profiles: dict[str, Profile],
+                          need: Need) -> FeatureTable:
+    """A partner brings what the requester lacks: candidates doing the same activity (the
+    requester's identity mostly found in theirs, or the requester's NAF code) are dropped."""
+    requester = profiles.get(need.requester_id or "")
+    naf = _naf(requester.naf) if requester is not None else None
+    naf = None if naf in GENERIC_NAF else naf
+
+    def same(doc_id: str, row: dict[str, float]) -> bool:
+        return (row.get("duplicate", 0.0) >= SAME_ACTIVITY
+                or (naf is not None and _naf(profiles[doc_id].naf) == naf))
+    keep = [i for i, (d, r) in enumerate(zip(table.ids, table.rows, strict=True))
+            if not same(d, r)]
+    return FeatureTable([table.ids[i] for i in keep], [table.rows[i] for i in keep])
+
+
+def top_of(scores: dict[str, float], ok: Predicate, n: int) -> Hits:
+    """The ``n`` best allowed (id, score) pairs of a score map."""
+    best = heapq.nsmallest(4 * n + 64, scores.items(), key=lambda item: (-item[1], item[0]))
+    hits = [(i, s) for i, s in best if ok(i)][:n]
+    if len(hits) < n and len(best) < len(scores):  # the filter rejected too many: all of them
+        hits = heapq.nsmallest(n, ((i, s) for i, s in scores.items() if ok(i)),
+                               key=lambda item: (-item[1], item[0]))
+    return hits
+
+
+def buyers_index(profiles: Iterable[Profile]) -> dict[str, list[tuple[str, float]]]:
+    """Buyer SIREN → (profile id, number of its contracts won there), most first."""
+    counts: dict[str, dict[str, int]] = {}
+    for profile in profiles:
+        for ref in profile.references:
+            if ref.buyer:
+                won = counts.setdefault(ref.buyer[:9], {})
+                won[profile.id] = won.get(profile.id, 0) + 1
+    return {b: sorted(((i, float(c)) for i, c in won.items()), key=lambda x: (-x[1], x[0]))
+            for b, won in counts.items()}
+
+
+def _naf(code: str | None) -> str | None:
+    return code.replace(".", "").upper() if code else None
 
 
 def query_text(need: Need, partners: bool) -> str:
@@ -254,7 +410,7 @@ def method_filter(m: Matcher, need: Need, k: int) -> list[Suggestion]:
     rows = []
     for doc_id, profile in m.profiles.items():
         if ok(doc_id) and filiere_match(profile, need)[0] >= 1:
-            dist = structured(profile, need, m.weights).get("distance_km", float("inf"))
+            dist = structured(profile, need).get("distance_km", float("inf"))
             rows.append((dist, doc_id))
     rows.sort()
     return [Suggestion(i, -d, {"distance_km": d}) for d, i in rows[:k]]

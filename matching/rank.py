@@ -1,8 +1,9 @@
-"""Hybrid ranking: hard constraints as filters, rank fusion, then one recipe table.
+"""Hybrid ranking's building blocks: hard constraints as filters, rank fusion, filière match,
+and the hand-set recipe (the prior of the learned ranker, ``matching.ranker``).
 
-The score of a candidate is ``Σ w·c`` over named components ``c`` (``SIGNAL_WEIGHTS``, the
-one table of the recipe); other components (``sparse``, ``dense``, ``distance_km``) are the
-evidence behind them, shown in explanations but not added. Each weight is set a priori:
+The hand-set score of a candidate is ``Σ w·c`` over named features ``c`` (``SIGNAL_WEIGHTS``);
+other features (``sparse``, ``dense``, ``distance_km``) are the evidence behind them. Each
+weight was set a priori:
 - ``fused`` (1): text relevance, fused by a method of ``FUSIONS`` chosen by name. The default
   is CombSUM of max-normalised scores (Fox & Shaw 1994): BM25 divided by the best BM25 of the
   query, dense cosine divided by the best cosine, averaged. Cosine is on an absolute scale, so
@@ -21,9 +22,7 @@ evidence behind them, shown in explanations but not added. Each weight is set a 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from matching.complement import adjacency
@@ -31,7 +30,6 @@ from matching.geo import distance_km
 from matching.types import SUPPLIER_NEEDS, Need, Profile, SearchQuery
 
 RRF_K = 60.0
-SOCIAL_KINDS = frozenset({"ess", "network"})
 
 SIGNAL_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "fused": 1.0,
@@ -42,23 +40,6 @@ SIGNAL_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "social": 0.05,
 })
 RELEVANCE = "fused"  # the text-relevance component, exposed as ``Suggestion.relevance``
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The ranking recipe: signal → weight, the fusion method's name, the proximity scale."""
-
-    signals: Mapping[str, float] = field(default_factory=lambda: dict(SIGNAL_WEIGHTS))
-    fusion: str = "combsum"
-    proximity_km: float = 15.0
-
-    def __post_init__(self) -> None:
-        if self.fusion not in FUSIONS:
-            raise ValueError(f"unknown fusion {self.fusion!r}; known: {sorted(FUSIONS)}")
-
-    def score(self, comps: Mapping[str, float]) -> float:
-        """Σ w·c over the recipe's signals (a missing component counts 0)."""
-        return sum(w * comps.get(name, 0.0) for name, w in self.signals.items())
 
 
 def violations(profile: Profile, need: Need) -> list[str]:
@@ -135,17 +116,3 @@ def filiere_match(profile: Profile, need: Need | SearchQuery) -> tuple[float, st
             if frozenset((wanted, offered)) in chain:
                 return 0.5, offered
     return 0.0, None
-
-
-def structured(profile: Profile, need: Need | SearchQuery,
-               weights: Weights) -> dict[str, float]:
-    """Structured components of a candidate (filière, distance, locality)."""
-    match, _ = filiere_match(profile, need)
-    comps = {"filiere": match}
-    dist = distance_km(need.lat, need.lon, profile.lat, profile.lon)
-    if dist is not None:
-        comps["distance_km"] = round(dist, 1)
-        comps["proximity"] = math.exp(-dist / weights.proximity_km)
-    comps["outside_metropole"] = 1.0 if profile.in_metropole is False else 0.0
-    comps["social"] = 1.0 if profile.kind in SOCIAL_KINDS or profile.esus else 0.0
-    return comps

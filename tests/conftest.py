@@ -81,6 +81,7 @@ def app(engine, database_url, tmp_path_factory):
         "JOBS_EAGER": True,
         "JOBS_DB": str(tmp_path_factory.mktemp("jobs") / "jobs.db"),
         "INDEX_CHECK_INTERVAL": 0,
+        "RANKER_FILE": str(tmp_path_factory.mktemp("ranker") / "ranker.json"),  # shipped one
     })
 
 

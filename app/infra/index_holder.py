@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.infra import vectors
 from app.infra.change_cursor import ChangeCursor
 from matching.api import Matcher
+from matching.ranker import load_ranker
 from matching.types import Profile
 from models.change_log import REBUILD
 
@@ -35,8 +36,9 @@ class IndexHolder:
     """One process's matcher over one kind of profiles, synced from the change log."""
 
     def __init__(self, name: str, everything: Everything, load: Loader, encoder_factory,
-                 check_interval: float = 1.0) -> None:
+                 check_interval: float = 1.0, ranker_file: str | None = None) -> None:
         self.name, self.everything, self.load = name, everything, load
+        self.ranker_file = ranker_file  # the instance's learned ranker, when there is one
         self.encoder_factory = encoder_factory
         self.check_interval = check_interval
         self.matcher: Matcher | None = None
@@ -72,7 +74,8 @@ class IndexHolder:
 
     def _build(self, session: Session, head: int) -> None:
         """Everything from the database; changes committed meanwhile are applied next time."""
-        self.matcher, self.waiting = Matcher(self.encoder_factory()), set()
+        ranker = load_ranker(self.ranker_file)
+        self.matcher, self.waiting = Matcher(self.encoder_factory(), ranker=ranker), set()
         self._upsert(session, self.everything(session))
         # Numbers just below the head may belong to transactions still committing: re-read them.
         self.cursor.reset(max(0, head - REREAD_AFTER_BUILD))

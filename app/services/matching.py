@@ -91,10 +91,13 @@ def _ids_by_kind(keys: set[str]) -> dict[str, list[int]]:
     return ids
 
 
-def build_indexes(encoder_factory, check_interval: float) -> Indexes:
+def build_indexes(encoder_factory, check_interval: float,
+                  ranker_file: str | None = None) -> Indexes:
     return Indexes(
-        IndexHolder("suppliers", all_suppliers, load_suppliers, encoder_factory, check_interval),
-        IndexHolder("postings", all_postings, load_postings, encoder_factory, check_interval),
+        IndexHolder("suppliers", all_suppliers, load_suppliers, encoder_factory, check_interval,
+                    ranker_file),
+        IndexHolder("postings", all_postings, load_postings, encoder_factory, check_interval,
+                    ranker_file),
     )
 
 

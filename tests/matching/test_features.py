@@ -1,0 +1,89 @@
+"""The forward pipeline: one named feature table, a ranker over it, explanations from it."""
+
+import re
+from dataclasses import replace
+
+from matching_corpus import place, small_corpus
+
+from matching.api import Matcher, partner_need
+from matching.features import FEATURES, score_details
+from matching.ranker import HAND_SET
+from matching.types import Need, Profile, Reference
+
+
+def tender(text: str, **kw) -> Need:
+    at = place("Rezé")
+    return Need(id="n", text=text, lat=at["lat"], lon=at["lon"], **kw)
+
+
+def test_one_feature_table_feeds_ranker_and_explanation(matcher):
+    need = tender("Collecte et réemploi de mobilier de bureau", filieres=frozenset({"reemploi"}))
+    table = matcher.need_features(need)
+    assert "ville" not in table.ids  # direction and hard constraints filter the candidates
+    found = matcher.suggest_suppliers(need, k=3)
+    for s in found:
+        row = table.rows[table.ids.index(s.id)]
+        assert s.components == {n: round(v, 4) for n, v in row.items()}  # the same values
+        assert s.score == round(matcher.ranker.score(row), 6)
+
+
+def test_every_component_reads_in_french():
+    need = tender("Collecte de meubles", filieres=frozenset({"reemploi"}))
+    found = Matcher(dense=False, ranker=HAND_SET).fit(small_corpus()).suggest_suppliers(need)
+    names = {n for s in found for n in s.components}
+    assert names <= set(FEATURES)
+    for s in found:
+        for label, value in score_details(s.components):
+            assert label[0].isupper() and "_" not in label
+            assert not re.fullmatch(r"-?\d+\.\d{3,}", value)  # no 0.2798347945425659
+
+
+def test_public_contracts_become_named_signals_and_lines():
+    won = Reference(objet="Entretien des espaces verts de la commune", cpv="77310000",
+                    buyer="21440143900017", buyer_name="Ville de Rezé", departement="44",
+                    date="2018-06-01")
+    gardener = Profile(id="jardin", title="Jardins de l'Ouest", text="Entretien de jardins.",
+                       references=(won, won), departement="44", **place("Bouguenais"))
+    other = Profile(id="autre", title="Paysages Nord", text="Entretien de jardins.",
+                    **place("Bouguenais"))
+    m = Matcher(dense=False, ranker=HAND_SET).fit([gardener, other])
+    need = tender("Entretien des espaces verts", cpv="77310000", buyer="21440143900017",
+                  departement="44", date="2019-03-01")
+    rows = dict(zip(*(lambda t: (t.ids, t.rows))(m.need_features(need)), strict=True))
+    assert rows["jardin"]["buyer_familiarity"] > 0 and rows["jardin"]["cpv_history"] == 1.0
+    assert "buyer_familiarity" not in rows["autre"]
+    explained = {s.id: s.explanation for s in m.suggest_suppliers(need)}
+    assert "déjà titulaire chez cet acheteur : 2 marchés depuis 2018" in explained["jardin"]
+
+
+def test_an_organisation_and_its_offer_are_one_entry():
+    corpus = small_corpus()
+    offer = Profile(id="offre", title="Collecte de mobilier de bureau",
+                    text="Nous collectons le mobilier de bureau et lui donnons une seconde vie.",
+                    kind="offer", owner_id="insertion", filieres=frozenset({"reemploi"}),
+                    siae=True, **place("Saint-Herblain"))
+    m = Matcher(dense=False).fit([*corpus, offer])
+    found = [s.id for s in m.suggest_suppliers(tender("collecte du mobilier de bureau"), k=10)]
+    assert len({"offre", "insertion"} & set(found)) == 1
+
+
+def test_explanations_skip_generic_words():
+    m = Matcher(dense=False).fit([replace(p, text=p.text + " Activité économique réservée, "
+                                          "loi de deux mille, ACI.") for p in small_corpus()])
+    found = m.suggest_suppliers(tender("Activité économique réservée : collecte de mobilier, "
+                                       "loi, deux lots, ACI"), k=3)
+    for word in ("économique", "activité", "réservée", "deux", "loi", "aci"):
+        assert all(word not in s.explanation.lower().split(": ")[-1].split(", ")
+                   for s in found)
+
+
+def test_partners_never_do_the_requesters_activity():
+    twin = Profile(id="twin", title="Recyclerie du Sillon",
+                   text="Ressourcerie associative : collecte de meubles et d'objets, vente.",
+                   filieres=frozenset({"reemploi"}), **place("Nantes"))
+    m = Matcher(dense=False).fit([*small_corpus(), twin])
+    found = m.suggest_partners(m.profiles["recyclerie"], k=10)
+    assert "twin" not in [s.id for s in found] and found
+    brings = [s.explanation for s in found if "apporte" in s.explanation]
+    assert brings and "même filière" not in " ".join(s.explanation for s in found)
+    assert "logistique-urbaine" in partner_need(m.profiles["recyclerie"]).filieres
