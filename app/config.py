@@ -77,6 +77,5 @@ class Config:
         # Map tiles URL template ({z}/{x}/{y}); none by default: the map's offline background.
         self.MAP_TILES = os.environ.get("ESSAIM_MAP_TILES", "")
         self.MAP_ATTRIBUTION = os.environ.get("ESSAIM_MAP_ATTRIBUTION", "")
-
         # The ranker `flask train-ranker` writes; absent, the shipped one (matching/data/).
         self.RANKER_FILE = os.environ.get("ESSAIM_RANKER_FILE", str(INSTANCE_DIR / "ranker.json"))

@@ -89,7 +89,10 @@ def test_no_template_has_inline_script_or_style(template):
 def test_htmx_is_told_not_to_inject_styles_or_eval(client, objects):
     html = client.get("/").get_data(as_text=True)
     assert '"includeIndicatorStyles": false' in html and '"allowEval": false' in html
+
+
 def test_oversized_body_gets_a_french_413(client):
-    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": "x" * 5_000_000})
+    response = client.post("/compte/connexion",
+                           data={"email": "a@b.fr", "password": "x" * 5_000_000})
     assert response.status_code == 413
     assert "trop volumineux" in response.get_data(as_text=True)
