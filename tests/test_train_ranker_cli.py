@@ -6,7 +6,7 @@ from datetime import date
 from app.services.ranker_training import outcome_labels
 from matching.ranker import read_ranker
 from models import Award, Match
-from tests.web.test_matching_flows import territory  # noqa: F401 - the published tender
+from tests.web.conftest import territory  # noqa: F401 - the published tender
 
 
 def test_outcomes_label_needs_and_train_a_ranker(app, db, territory, tmp_path):  # noqa: F811

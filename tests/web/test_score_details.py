@@ -2,10 +2,10 @@
 
 import re
 
-from tests.web.test_matching_flows import login, territory  # noqa: F401 - the fixture
+from tests.web.test_matching_flows import login
 
 
-def test_score_details_read_in_french(client, auth, territory):  # noqa: F811
+def test_score_details_read_in_french(client, auth, territory):
     _, tender = territory
     login(auth, "buyer")
     page = client.get(f"/suggestions/besoin/{tender.id}").get_data(as_text=True)
