@@ -52,12 +52,20 @@ def load_shipped_vectors(session: Session, encoder) -> int:
     return len(shipped)
 
 
+# The same model on another CPU (instruction set, threads) differs by ~1e-3 per component;
+# another model, or another version of it, is far below this cosine.
+SAME_MODEL = 0.999
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
 def _verified(encoder, shipped: dict, data) -> bool:
     checks = list(zip(data["sample_hashes"].tolist(), data["sample_kinds"].tolist(),
                       data["sample_texts"].tolist(), strict=True))[:SAMPLE]
     for text_hash, kind, text in checks:
         encode = encoder.encode_queries if kind == "query" else encoder.encode_passages
-        if text_hash not in shipped or not np.allclose(
-                encode([text])[0], shipped[text_hash], atol=1e-4):
+        if text_hash not in shipped or _cosine(encode([text])[0], shipped[text_hash]) < SAME_MODEL:
             return False
     return bool(checks)
