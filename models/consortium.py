@@ -31,8 +31,10 @@ class Consortium(TimestampMixin, Base):
 
     posting: Mapped[Posting | None] = relationship()
     created_by: Mapped[Organisation] = relationship()
+    # Ordered, so that explanations list members the same way after every reload, on every DB.
     members: Mapped[list["ConsortiumMember"]] = relationship(
-        back_populates="consortium", cascade="all, delete-orphan"
+        back_populates="consortium", cascade="all, delete-orphan",
+        order_by="ConsortiumMember.id",
     )
 
     @validates("status")

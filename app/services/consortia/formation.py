@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.services.consortia.proposals import MEMBER_KINDS, ProposalSet
-from app.services.consortia.rules import check_place, refresh_explanation
+from app.services.consortia.rules import check_place, places, refresh_explanation
 from app.services.notify import notify
 from app.services.viewer import Viewer
 from matching.consortia import Proposal
@@ -21,11 +21,6 @@ from models import Consortium, ConsortiumMember, NotAllowed, Organisation, Posti
 ROLES = {"lead": "mandataire", "co_contractor": "cotraitant", "subcontractor": "sous-traitant"}
 STATUSES = {"forming": "En constitution", "complete": "Complet", "submitted": "Candidature déposée"}
 INVITATIONS = {"invited": "Invité", "accepted": "Accepté", "declined": "Décliné"}
-
-
-def places(consortium: Consortium) -> list[ConsortiumMember]:
-    """Members still in the groupement (declined ones are out)."""
-    return [m for m in consortium.members if m.invitation_status != "declined"]
 
 
 def can_see(consortium: Consortium, viewer: Viewer) -> bool:

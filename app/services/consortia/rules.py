@@ -68,6 +68,7 @@ def check_place(posting: Posting | None, organisation: Organisation, role: str,
 
 
 def places(consortium: Consortium) -> list[ConsortiumMember]:
+    """Members still in the groupement (declined ones are out), in the order they joined."""
     return [m for m in consortium.members if m.invitation_status != "declined"]
 
 
@@ -126,11 +127,11 @@ def reservation_lines(consortium: Consortium) -> list[str]:
     members = places(consortium)
     for reservation in reservations:
         label = RESERVATION_FR[reservation]
-        outside = [m.organisation.name for m in members
-                   if not m.organisation.eligible_for(reservation)]
-        declared = [m.organisation.name for m in members
-                    if m.organisation.has_status(reservation)
-                    and not m.organisation.status_verified(reservation)]
+        outside = sorted(m.organisation.name for m in members
+                         if not m.organisation.eligible_for(reservation))
+        declared = sorted(m.organisation.name for m in members
+                          if m.organisation.has_status(reservation)
+                          and not m.organisation.status_verified(reservation))
         scope = ("Marché réservé" if reservation == market_reservation(consortium.posting)
                  else "Lot(s) réservé(s)")
         if not outside:
