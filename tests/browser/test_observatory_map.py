@@ -63,6 +63,8 @@ def test_map_offline_background_markers_and_popup(new_page, world, shoot):
     link = page.locator(".leaflet-popup-content a")
     expect(link).to_be_visible()
     assert link.get_attribute("href").startswith(("/annuaire/", "/annonces/"))
+    # Leaflet fades popups in: contrast is only meaningful once the popup is opaque.
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     shoot(page, "carte-popup")
     assert errors == []
 
