@@ -2,6 +2,7 @@
 
     python -m matching.evaluate DATASET_DIR [--methods filter,sparse,dense,hybrid] [--json]
                                 [--encoder e5|sentence-transformers] [--model NAME]
+                                [--ranker FILE]
 
 Violations count top-10 results that break a hard constraint (eligibility, max_km, requester).
 """
@@ -21,6 +22,7 @@ from matching.api import METHODS, Matcher
 from matching.dataset import Dataset, load_dataset
 from matching.metrics import all_metrics
 from matching.rank import violations
+from matching.ranker import read_ranker
 
 K = 10
 FIGURES = ("ndcg@10", "recall@10", "mrr@10", "p@5", "hit@1", "hit@5")
@@ -95,6 +97,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="one JSON object per method")
     parser.add_argument("--encoder", choices=["e5", "sentence-transformers"], default=None)
     parser.add_argument("--model", default=None, help="model name or path for the encoder")
+    parser.add_argument("--ranker", default=None,
+                        help="ranker file (default: the shipped matching/data/ranker.json)")
     return parser.parse_args(argv)
 
 
@@ -108,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     data = load_dataset(args.dataset)
-    matcher = Matcher(_encoder(args), dense=any(m in ("dense", "hybrid") for m in methods))
+    ranker = read_ranker(args.ranker) if args.ranker else None
+    matcher = Matcher(_encoder(args), dense=any(m in ("dense", "hybrid") for m in methods),
+                      ranker=ranker)
     start = time.perf_counter()
     matcher.fit(data.profiles)
     fit_seconds = time.perf_counter() - start
