@@ -25,7 +25,7 @@ from matching.complement import (
     identity,
     self_description,
 )
-from matching.evidence import ReferenceText
+from matching.evidence import ReferenceText, departement_key
 from matching.explain import explain
 from matching.features import (
     FeatureTable,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 POOL = 100  # candidates kept from each retriever before fusion
 NEAR_POOL = 50  # and the nearest ones to the place of execution, whatever their text
 EVIDENCE_POOL = 50  # and those whose past contracts are closest, or were for the same buyer
+DEPARTEMENT_POOL = 100  # and those based in the département of execution (best words first)
 EARTH_KM = 6371.0
 SAME_ACTIVITY = 0.5  # share of the requester's identity above which a partner is a look-alike
 # NAF codes that say « an association » or « a consultancy », not a trade: never « same activity »
@@ -81,6 +82,7 @@ class Matcher:
         self._references: ReferenceText | None = None  # fitted on first use after a change
         self._places: tuple[list[str], np.ndarray] | None = None  # placed profiles (radians)
         self._buyers: dict[str, list[tuple[str, float]]] | None = None  # SIREN → past holders
+        self._departements: dict[str, list[str]] | None = None  # département → profiles based there
 
     @property
     def encoder(self) -> Encoder:
@@ -93,7 +95,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
-        self._plain = self._references = self._places = self._buyers = None
+        self._forget_derived()
         self.upsert(profiles)
         return self
 
@@ -108,10 +110,15 @@ class Matcher:
                        else self._checked(vectors, len(batch)))
         ids, texts = [p.id for p in batch], [p.full_text for p in batch]
         self.profiles.update((p.id, p) for p in batch)
-        self._plain = self._references = self._places = self._buyers = None
+        self._forget_derived()
         self.sparse.upsert(ids, texts)
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
+
+    def _forget_derived(self) -> None:
+        """Drop what is derived from the profiles (rebuilt lazily on next use)."""
+        self._plain = self._references = self._places = self._buyers = None
+        self._departements = None
 
     def _checked(self, vectors: np.ndarray, count: int) -> np.ndarray:
         matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
@@ -144,7 +151,7 @@ class Matcher:
         gone = [i for i in ids if i in self.profiles]
         for doc_id in gone:
             del self.profiles[doc_id]
-        self._references = self._places = self._buyers = None
+        self._forget_derived()
         self.sparse.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
@@ -187,6 +194,25 @@ class Matcher:
             if len(hits) >= n or width >= len(km):
                 return hits
             width = min(len(km), width * 4)
+
+    def departement_hits(self, target: Need, text: str, ok: Predicate,
+                         n: int = DEPARTEMENT_POOL) -> Hits:
+        """Allowed profiles based in the département of execution, best BM25 first: when the
+        place is only a département (« 44 »), there is no distance to find local suppliers by."""
+        if not target.departement:
+            return []
+        if self._departements is None:
+            self._departements = {}
+            for profile in self.profiles.values():
+                if profile.departement:
+                    self._departements.setdefault(departement_key(profile.departement),
+                                                  []).append(profile.id)
+        members = [i for i in self._departements.get(departement_key(target.departement), ())
+                   if ok(i)]
+        if len(members) > n:
+            scores = dict(zip(self.sparse.ids, self.sparse.scores(text), strict=True))
+            members = sorted(members, key=lambda i: (-scores.get(i, 0.0), i))[:n]
+        return [(i, 1.0) for i in members]
 
     # -- retrievers -------------------------------------------------------------------
     def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
@@ -261,8 +287,8 @@ class Matcher:
         sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
         past = self.references.scores(need.full_text)
-        more = [*self.near_hits(need, ok), *top_of(past, ok, EVIDENCE_POOL),
-                *self.buyer_hits(need, ok)]
+        more = [*self.near_hits(need, ok), *self.departement_hits(need, text, ok),
+                *top_of(past, ok, EVIDENCE_POOL), *self.buyer_hits(need, ok)]
         return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
                                   more=more, past=past)
 

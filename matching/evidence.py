@@ -139,9 +139,20 @@ def proximity(need: Need, profile: Profile) -> Signal:
     return Signal(round(proximity_value(km), 4), where)
 
 
+CORSICA = frozenset({"20", "2A", "2B"})
+
+
+def departement_key(code: str | None) -> str:
+    """A département code as compared: « 2A », « 2B » and the former « 20 » are Corsica
+    (DECP rows still write « 20 »), leading zeros as written (« 01 »)."""
+    code = (code or "").strip().upper()
+    return "20" if code in CORSICA else code
+
+
 def same_departement(need: Need, profile: Profile) -> Signal:
     """Based in the département of execution (what is known when the place is only that)."""
-    if need.departement and profile.departement == need.departement:
+    if need.departement and departement_key(profile.departement) == departement_key(
+            need.departement):
         return Signal(1.0, f"implanté dans le département d'exécution ({need.departement})")
     return NONE
 
@@ -150,7 +161,8 @@ def worked_in_departement(need: Need, profile: Profile) -> Signal:
     """Past contracts executed in the tender's département."""
     if not need.departement:
         return NONE
-    count = sum(1 for r in profile.references if r.departement == need.departement)
+    where = departement_key(need.departement)
+    count = sum(1 for r in profile.references if departement_key(r.departement) == where)
     if not count:
         return NONE
     return Signal(count / (count + 1), f"{_plural(count, 'marché')} déjà "

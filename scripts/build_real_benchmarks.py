@@ -13,6 +13,12 @@ queries.jsonl, qrels/test.tsv, query_tags.tsv, README.md, counts.json):
 - ``decp_train``: December 2018, profiles cut at 2018-12-01: training pairs for a ranker.
 - ``siae``: DECP contracts won by an SIAE of the Marché de l'inclusion file, the winner ranked
   among all its SIAE (profile: kind, NAF label, city, description; no contract history).
+- ``decp_train_cold`` / ``decp_val_cold``: the training and validation months again, but the
+  holders as a newcomer to the marketplace would be known: a name and a place, no contract
+  history. No DECP holder has an address; its place is where it worked most
+  before the cutoff (département, and the commune when the rows give one). These are the only
+  training data where locality varies among organisations without references: the SIAE set's
+  situation, which may not be learned from.
 
 Rules (issue #10): contracts won by an organisation of the SIAE file never enter the DECP sets
 (neither as references nor as queries), so nothing learned from those sets has seen them; test
@@ -46,6 +52,7 @@ SPLITS = {  # name: (profile cutoff, first query date, end of queries (excluded)
     "decp_val": ("2019-01-01", "2019-01-01", TEST_CUTOFF, False),
     "decp_test": (TEST_CUTOFF, TEST_CUTOFF, "9999-12-31", True),
 }
+COLD_SPLITS = {f"{name}_cold": SPLITS[name] for name in ("decp_train", "decp_val")}
 MAX_PROFILE_SUBJECTS = 50  # distinct subjects written into a profile's text (all in references)
 SIAE_PREFIX = "siae-"
 
@@ -221,6 +228,35 @@ def holder_profiles(past: list[Contract]) -> dict[str, dict]:
     return profiles
 
 
+def cold_profiles(profiles: dict[str, dict], past: list[Contract],
+                  places: Places) -> dict[str, dict]:
+    """The holders as newcomers: their name, and where they worked most as their place."""
+    depts: dict[str, Counter] = defaultdict(Counter)
+    spots: dict[str, Counter] = defaultdict(Counter)
+    for contract in past:
+        point = places.locate(contract.place)
+        for siren in contract.holders:
+            if contract.departement:
+                depts[siren][contract.departement] += 1
+            if point:
+                spots[siren][point] += 1
+    cold = {}
+    for siren, profile in profiles.items():
+        meta: dict[str, object] = {"kind": "company"}
+        if depts[siren]:
+            meta["departement"] = _most(depts[siren])
+        if spots[siren]:
+            meta["lat"], meta["lon"] = _most(spots[siren])
+        cold[siren] = {"_id": siren, "title": profile["title"], "text": profile["title"],
+                       "metadata": meta}
+    return cold
+
+
+def _most(counts: Counter):
+    """The most frequent key, the smallest on ties (deterministic)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def _tags(need: dict, winners: list[dict]) -> list[str]:
     """Hard-case tags: has the winner worked for this buyer, in this CPV division, before?"""
     meta = need["metadata"]
@@ -234,15 +270,18 @@ def _tags(need: dict, winners: list[dict]) -> list[str]:
 
 
 def time_split(contracts: list[Contract], siae_sirens: set[str], places: Places,
-               cutoff: str, start: str, end: str, sample: int | None = None) -> Benchmark:
-    """Holders of contracts before ``cutoff`` (and undated) ranked for tenders in [start, end)."""
+               cutoff: str, start: str, end: str, sample: int | None = None,
+               cold: bool = False) -> Benchmark:
+    """Holders of contracts before ``cutoff`` (and undated) ranked for tenders in [start, end);
+    ``cold``: the holders known by name and place only (``cold_profiles``)."""
     usable = [c for c in contracts if c.holders and not siae_won(c, siae_sirens)]
     tenders = group_tenders(c for c in usable if c.date and start <= c.date < end)
     # an undated row that repeats a query's tender could be that very contract: not history
     past = [c for c in usable if (c.date is None and c.key not in tenders)
             or (c.date is not None and c.date < cutoff)]
     profiles = holder_profiles(past)
-    bench = Benchmark(corpus=list(profiles.values()))
+    shown = cold_profiles(profiles, past, places) if cold else profiles
+    bench = Benchmark(corpus=list(shown.values()))
     pool = []
     for key, rows in tenders.items():
         winners = sorted({h for c in rows for h in c.holders if h in profiles})
@@ -341,6 +380,12 @@ DESCRIPTIONS = {
     "decp_test": "DECP time split, test months: tenders notified from 2019-02-01 on; profiles "
                  "= holders (SIREN) of contracts notified before 2019-02-01 or undated. Report "
                  "figures on it, never tune on it.",
+    "decp_train_cold": "Cold-start variant of decp_train: the same tenders and holders, each "
+                       "holder known by its name and the place where it worked most before "
+                       "2018-12-01 (no contract history).",
+    "decp_val_cold": "Cold-start variant of decp_val: the same tenders and holders, each holder "
+                     "known by its name and the place where it worked most before 2019-01-01 "
+                     "(no contract history).",
     "siae": "SIAE winners: DECP tenders won by an SIAE of the Marché de l'inclusion file, the "
             "winner ranked among all its SIAE (kind, NAF label, city, description).",
 }
@@ -354,6 +399,10 @@ def build(data: Path, out: Path, test_queries: int | None = 400) -> dict[str, di
     for name, (cutoff, start, end, sampled) in SPLITS.items():
         bench = time_split(contracts, siae_sirens, places, cutoff, start, end,
                            test_queries if sampled else None)
+        write(bench, out / name, name, DESCRIPTIONS[name])
+        counts[name] = bench.notes
+    for name, (cutoff, start, end, _) in COLD_SPLITS.items():
+        bench = time_split(contracts, siae_sirens, places, cutoff, start, end, cold=True)
         write(bench, out / name, name, DESCRIPTIONS[name])
         counts[name] = bench.notes
     bench = siae_winners(contracts, siae, places)

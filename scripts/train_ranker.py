@@ -5,15 +5,17 @@
 
 BENCH_DIR is the output of ``scripts/build_real_benchmarks.py``: ``decp_train`` (contracts of
 December 2018, profiles from the contracts before) trains, ``decp_val`` (January 2019)
-validates. Neither holds a contract won by an SIAE of the Marché de l'inclusion file, and no
+validates; their cold-start variants (``*_cold``: holders known by name and place only) train
+and validate the weight of locality for organisations without past contracts. Neither holds
+a contract won by an SIAE of the Marché de l'inclusion file, and no
 test month is read here (issue #10's rule). DEV labels join the training data in one of the
 recipes; their figure is then measured by 5-fold cross-validation over DEV queries.
 
 Every recipe is the same pairwise logistic model (``matching.ranker.fit_pairwise``) over the
 same features, pulled towards the hand-set weights by a prior worth a number of queries (its
 strength); the recipes differ by training data and strength. The one with the best mean of
-DECP validation nDCG@10 and DEV nDCG@10 (held-out) is written, with a report of every
-recipe's figures.
+DECP validation nDCG@10 (with and without history) and DEV nDCG@10 (held-out) is written,
+with a report of every recipe's figures.
 """
 
 from __future__ import annotations
@@ -88,9 +90,11 @@ class Recipe:
     val: dict[str, float] | None = None
     dev: dict[str, float] | None = None
 
+    cold: dict[str, float] | None = None
+
     @property
     def criterion(self) -> float:
-        return (self.val["ndcg@10"] + self.dev["ndcg@10"]) / 2
+        return fmean(f["ndcg@10"] for f in (self.val, self.cold, self.dev) if f)
 
 
 def fit(groups: list[Group], names: Sequence[str], strength: float,
@@ -107,7 +111,7 @@ def fit(groups: list[Group], names: Sequence[str], strength: float,
 
 
 def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Group],
-        dev: list[Group]) -> Recipe:
+        dev: list[Group], cold_train: list[Group], cold_val: list[Group]) -> Recipe:
     if recipe.strength == float("inf"):
         recipe.ranker = HAND_SET
         recipe.dev = figures(HAND_SET, dev)
@@ -115,15 +119,18 @@ def run(recipe: Recipe, names: Sequence[str], train: list[Group], val: list[Grou
         held = []  # DEV figure: each fold ranked by a model that never saw it
         for fold in range(FOLDS):
             seen = [g for i, g in enumerate(dev) if i % FOLDS != fold]
-            model = fit(balanced(train, seen), names, recipe.strength, recipe.frozen)
+            model = fit(balanced(train, cold_train, seen), names, recipe.strength,
+                        recipe.frozen)
             held += [(model, g) for i, g in enumerate(dev) if i % FOLDS == fold]
         per = [figures(m, [g]) for m, g in held]
         recipe.dev = {f: round(fmean(p[f] for p in per), 4) for f in FIGURES}
-        recipe.ranker = fit(balanced(train, dev), names, recipe.strength, recipe.frozen)
+        recipe.ranker = fit(balanced(train, cold_train, dev), names, recipe.strength,
+                            recipe.frozen)
     else:
-        recipe.ranker = fit(balanced(train), names, recipe.strength, recipe.frozen)
+        recipe.ranker = fit(balanced(train, cold_train), names, recipe.strength, recipe.frozen)
         recipe.dev = figures(recipe.ranker, dev)
     recipe.val = figures(recipe.ranker, val)
+    recipe.cold = figures(recipe.ranker, cold_val) if cold_val else None
     return recipe
 
 
@@ -137,12 +144,15 @@ def report(recipes: list[Recipe], chosen: Recipe, names: Sequence[str],
              "DECP sets never hold contracts won by an SIAE of the Marché de l'inclusion file; "
              "no test month was read.", "",
              "Features: " + ", ".join(f"`{n}`" for n in names) + ".", "",
-             "| recipe | DECP val nDCG@10 | R@10 | MRR@10 | hit@5 | DEV nDCG@10 (held out) |",
-             "|---|---|---|---|---|---|"]
+             "| recipe | DECP val nDCG@10 | R@10 | MRR@10 | hit@5 | cold val nDCG@10 | R@10 "
+             "| DEV nDCG@10 (held out) |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in recipes:
         mark = " **(chosen)**" if r is chosen else ""
+        cold = r.cold or {"ndcg@10": float("nan"), "recall@10": float("nan")}
         lines.append(f"| {r.name}{mark} | {r.val['ndcg@10']:.3f} | {r.val['recall@10']:.3f} | "
-                     f"{r.val['mrr@10']:.3f} | {r.val['hit@5']:.3f} | {r.dev['ndcg@10']:.3f} |")
+                     f"{r.val['mrr@10']:.3f} | {r.val['hit@5']:.3f} | {cold['ndcg@10']:.3f} | "
+                     f"{cold['recall@10']:.3f} | {r.dev['ndcg@10']:.3f} |")
     lines += ["", "Chosen weights:", "",
               *[f"- `{n}`: {w:+.4f}" for n, w in chosen.ranker.weights.items()], ""]
     return "\n".join(lines)
@@ -164,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = groups_of(args.bench / "decp_train", "decp_train", args.cache)
     val = groups_of(args.bench / "decp_val", "decp_val", args.cache)
     dev = groups_of(args.dev, "dev", args.cache)
+    cold_train, cold_val = (groups_of(args.bench / name, name, args.cache)
+                            if (args.bench / name).is_dir() else []
+                            for name in ("decp_train_cold", "decp_val_cold"))
     recipes = [Recipe("hand-set", False, float("inf"))]
     recipes += [Recipe(f"decp, strength {s:g}", False, s) for s in STRENGTHS]
     recipes += [Recipe(f"decp + dev, strength {s:g}", True, s) for s in STRENGTHS]
@@ -172,15 +185,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     recipes += [Recipe(f"decp + dev, evidence only, strength {s:g}", True, s, TEXT_AND_PLACE)
                 for s in STRENGTHS]
     for recipe in recipes:
-        run(recipe, names, train, val, dev)
-        print(f"{recipe.name}: val {recipe.val} dev {recipe.dev}", file=sys.stderr)
+        run(recipe, names, train, val, dev, cold_train, cold_val)
+        print(f"{recipe.name}: val {recipe.val} cold {recipe.cold} dev {recipe.dev}",
+              file=sys.stderr)
     chosen = max(recipes, key=lambda r: r.criterion)
-    sizes = {"decp_train": len(train), "decp_val": len(val), "dev": len(dev)}
+    sizes = {"decp_train": len(train), "decp_val": len(val), "decp_train_cold": len(cold_train),
+             "decp_val_cold": len(cold_val), "dev": len(dev)}
     version = f"{datetime.now(UTC):%Y%m%d}-{chosen.name.replace(' ', '').replace(',', '-')}"
-    trained = {"decp_train": len(train), **({"dev": len(dev)} if chosen.use_dev else {})}
-    meta = {"trained_on": trained, "chosen_on": {"decp_val": len(val), "dev": len(dev)},
+    trained = {"decp_train": len(train), "decp_train_cold": len(cold_train),
+               **({"dev": len(dev)} if chosen.use_dev else {})}
+    meta = {"trained_on": trained, "chosen_on": {"decp_val": len(val),
+                                                "decp_val_cold": len(cold_val), "dev": len(dev)},
             "recipe": chosen.name, "strength": chosen.strength,
-            "validation": chosen.val,
+            "validation": chosen.val, "validation_cold": chosen.cold,
             "dev_held_out": chosen.dev, "report": args.report.name}
     Ranker(dict(chosen.ranker.weights), version, meta).save(args.out)
     args.report.write_text(report(recipes, chosen, names, sizes), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,10 @@ def test_no_siae_won_contract_in_the_time_split(built):
     won = [c for c in brb.read_contracts(DATA) if brb.siae_won(c, siae_sirens)]
     assert len(won) > 50
     siae_won = {(c.key, h) for c in won for h in c.holders}
+    for name in (*brb.SPLITS, *brb.COLD_SPLITS):
+        assert not siae_sirens & {d["_id"] for d in _rows(out / name / "corpus.jsonl")}
     for name in brb.SPLITS:
         corpus = _rows(out / name / "corpus.jsonl")
-        assert not siae_sirens & {d["_id"] for d in corpus}
         for doc in corpus:
             for ref in doc["metadata"]["references"]:
                 key = (ref["buyer"][:9], brb.fold(ref["objet"]))
@@ -82,10 +84,33 @@ def test_qrels_point_at_the_actual_winner(built):
     assert all(doc.startswith("siae-") for q in siae.qrels.values() for doc in q)
 
 
+def test_cold_sets_know_the_holders_by_name_and_usual_place_only(built):
+    """Same tenders and winners as their month; each holder's place is where it worked most
+    before the cutoff, recomputed here from the warm set's references."""
+    out, _ = built
+    for name in brb.COLD_SPLITS:
+        warm_name = name.removesuffix("_cold")
+        for file in ("queries.jsonl", "qrels/test.tsv"):
+            assert (out / name / file).read_bytes() == (out / warm_name / file).read_bytes()
+        warm = {d["_id"]: d for d in _rows(out / warm_name / "corpus.jsonl")}
+        cold = _rows(out / name / "corpus.jsonl")
+        assert len(cold) == len(warm)
+        for doc in cold:
+            meta = doc["metadata"]
+            assert "references" not in meta and doc["text"] == warm[doc["_id"]]["title"]
+            depts = Counter(r["departement"] for r in warm[doc["_id"]]["metadata"]["references"]
+                            if r["departement"])
+            if depts:
+                top = max(depts.values())
+                assert meta["departement"] == min(d for d, n in depts.items() if n == top)
+            else:
+                assert "departement" not in meta
+
+
 def test_output_is_deterministic(built, tmp_path):
     out, _ = built
     brb.build(DATA, tmp_path)
-    for name in (*brb.SPLITS, "siae"):
+    for name in (*brb.SPLITS, *brb.COLD_SPLITS, "siae"):
         for file in ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv", "query_tags.tsv"):
             assert (tmp_path / name / file).read_bytes() == (out / name / file).read_bytes()
 

@@ -3,6 +3,7 @@
 import pytest
 
 from matching.evidence import (
+    departement_key,
     SIGNALS,
     ReferenceText,
     buyer_familiarity,
@@ -95,6 +96,14 @@ def test_departement_of_execution_when_only_that_is_known():
     worked = worked_in_departement(need, GARDENER)
     assert worked.line == "3 marchés déjà exécutés dans le département 44"
     assert worked_in_departement(Need("q", "x", departement="49"), GARDENER).value == 0.5
+
+
+def test_corsica_is_one_departement_whichever_code_a_row_writes():
+    ajaccio = Profile(id="a", title="Insertion Ajaccio", text="Nettoyage", departement="2A")
+    assert same_departement(Need("q", "x", departement="20"), ajaccio).value == 1.0
+    assert same_departement(Need("q", "x", departement="2a"), ajaccio).value == 1.0
+    assert same_departement(Need("q", "x", departement="2"), ajaccio).value == 0.0
+    assert departement_key("2B") == departement_key("20") != departement_key("02")
 
 
 def test_naf_cpv_compatibility_from_the_nomenclature_labels():

@@ -87,3 +87,22 @@ def test_partners_never_do_the_requesters_activity():
     brings = [s.explanation for s in found if "apporte" in s.explanation]
     assert brings and "même filière" not in " ".join(s.explanation for s in found)
     assert "logistique-urbaine" in partner_need(m.profiles["recyclerie"]).filieres
+
+
+def test_a_local_supplier_is_a_candidate_when_the_place_is_only_a_departement():
+    """DECP often says « 44 » and nothing more: organisations based there are candidates even
+    when their few words share nothing with the subject, and rank above distant look-alikes."""
+    local = Profile(id="local", title="Solidarité Emploi", text="Association intermédiaire.",
+                    departement="44")
+    others = [Profile(id=f"p{i:02}", title=f"Nettoyage {i}", text="Nettoyage de locaux.",
+                      departement="13") for i in range(30)]
+    windows = Profile(id="vitres", title="Clair", text="Lavage de vitres.", departement="13")
+    m = Matcher(dense=False).fit([local, *others, windows])
+    need = Need(id="n", text="Nettoyage des locaux de la mairie", departement="44")
+    table = m.need_features(need)
+    row = table.rows[table.ids.index("local")]
+    assert row["same_departement"] == 1.0 and "sparse" not in row
+    in_13 = Need(id="m", text="Lavage de vitres", departement="13")
+    assert m.departement_hits(in_13, in_13.text, lambda _: True, n=3) == [
+        ("vitres", 1.0), ("p00", 1.0), ("p01", 1.0)]  # best words first, then by id
+    assert m.departement_hits(Need(id="m", text="x"), "x", lambda _: True) == []
