@@ -43,6 +43,10 @@ LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
 # recipes: only the public-contract evidence and the distance decay across France are learned.
 TEXT_AND_PLACE = ("fused", "sparse_rel", "dense", "filiere", "proximity", "outside_metropole",
                   "social", "duplicate")
+# And with the distance decays kept as set by hand too (``nearness`` 0): learned from DECP,
+# where the winner is most often the local firm, they outweigh the text inside DEV's metropolis;
+# the département of execution (``same_departement``, constant inside it) carries the locality.
+DISTANCES_AT_HAND = (*TEXT_AND_PLACE, "nearness")
 STRENGTHS = (100.0, 10.0, 1.0)  # the hand-set prior is worth this many queries
 FOLDS = 5
 # A signal no training query varies takes the weight of the one it stands for: DECP holders
@@ -184,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for s in STRENGTHS]
     recipes += [Recipe(f"decp + dev, evidence only, strength {s:g}", True, s, TEXT_AND_PLACE)
                 for s in STRENGTHS]
+    recipes += [Recipe(f"decp, evidence and département, strength {s:g}", False, s,
+                       DISTANCES_AT_HAND) for s in STRENGTHS]
     for recipe in recipes:
         run(recipe, names, train, val, dev, cold_train, cold_val)
         print(f"{recipe.name}: val {recipe.val} cold {recipe.cold} dev {recipe.dev}",
