@@ -44,6 +44,7 @@ from matching.types import (
     REQUESTER_DESCRIBED,
     Need,
     Profile,
+    Reference,
     SearchFilters,
     SearchQuery,
     Suggestion,
@@ -81,7 +82,8 @@ class Matcher:
         self._plain: BM25 | None = None
         self._references: ReferenceText | None = None  # fitted on first use after a change
         self._places: tuple[list[str], np.ndarray] | None = None  # placed profiles (radians)
-        self._buyers: dict[str, list[tuple[str, float]]] | None = None  # SIREN → past holders
+        # past contracts' buyer SIREN / CPV class → the profiles that won them
+        self._histories: dict[str, dict[str, list[tuple[str, float]]]] | None = None
         self._departements: dict[str, list[str]] | None = None  # département → profiles based there
 
     @property
@@ -117,7 +119,7 @@ class Matcher:
 
     def _forget_derived(self) -> None:
         """Drop what is derived from the profiles (rebuilt lazily on next use)."""
-        self._plain = self._references = self._places = self._buyers = None
+        self._plain = self._references = self._places = self._histories = None
         self._departements = None
 
     def _checked(self, vectors: np.ndarray, count: int) -> np.ndarray:
@@ -288,17 +290,21 @@ class Matcher:
         described = partners or need.type in REQUESTER_DESCRIBED
         past = self.references.scores(need.full_text)
         more = [*self.near_hits(need, ok), *self.departement_hits(need, text, ok),
-                *top_of(past, ok, EVIDENCE_POOL), *self.buyer_hits(need, ok)]
+                *top_of(past, ok, EVIDENCE_POOL), *self.history_hits(need, ok)]
         return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
                                   more=more, past=past)
 
-    def buyer_hits(self, need: Need, ok: Predicate, n: int = EVIDENCE_POOL) -> Hits:
-        """Allowed profiles that already won contracts of the need's buyer (most first)."""
-        if not need.buyer:
-            return []
-        if self._buyers is None:
-            self._buyers = buyers_index(self.profiles.values())
-        return [(i, c) for i, c in self._buyers.get(need.buyer[:9], []) if ok(i)][:n]
+    def history_hits(self, need: Need, ok: Predicate, n: int = EVIDENCE_POOL) -> Hits:
+        """Allowed profiles that already won contracts of the need's buyer, then those that won
+        most contracts in its CPV class (most first, ``n`` of each)."""
+        if self._histories is None:
+            self._histories = {name: references_index(self.profiles.values(), key)
+                               for name, key in HISTORY_KEYS.items()}
+        hits: Hits = []
+        for name, key in (("buyer", (need.buyer or "")[:9]), ("cpv", (need.cpv or "")[:4])):
+            if len(key) >= 4:
+                hits += [(i, c) for i, c in self._histories[name].get(key, ()) if ok(i)][:n]
+        return hits
 
     def _for_need(self, need: Need, k: int, partners: bool,
                   vector: np.ndarray | None) -> list[Suggestion]:
@@ -395,16 +401,26 @@ def top_of(scores: dict[str, float], ok: Predicate, n: int) -> Hits:
     return hits
 
 
-def buyers_index(profiles: Iterable[Profile]) -> dict[str, list[tuple[str, float]]]:
-    """Buyer SIREN → (profile id, number of its contracts won there), most first."""
+# What a past contract is indexed by, to find the organisations with such contracts.
+HISTORY_KEYS: dict[str, Callable[[Reference], str]] = {
+    "buyer": lambda ref: (ref.buyer or "")[:9],  # the buyer's SIREN
+    "cpv": lambda ref: (ref.cpv or "")[:4],  # the CPV class
+}
+
+
+def references_index(profiles: Iterable[Profile],
+                     key: Callable[[Reference], str]) -> dict[str, list[tuple[str, float]]]:
+    """Key of a past contract → (profile id, number of its contracts with that key), most
+    first (a key shorter than 4 characters is no key)."""
     counts: dict[str, dict[str, int]] = {}
     for profile in profiles:
         for ref in profile.references:
-            if ref.buyer:
-                won = counts.setdefault(ref.buyer[:9], {})
+            value = key(ref)
+            if len(value) >= 4:
+                won = counts.setdefault(value, {})
                 won[profile.id] = won.get(profile.id, 0) + 1
-    return {b: sorted(((i, float(c)) for i, c in won.items()), key=lambda x: (-x[1], x[0]))
-            for b, won in counts.items()}
+    return {k: sorted(((i, float(c)) for i, c in won.items()), key=lambda x: (-x[1], x[0]))
+            for k, won in counts.items()}
 
 
 def _naf(code: str | None) -> str | None:

@@ -3,12 +3,12 @@
 import pytest
 
 from matching.evidence import (
-    departement_key,
     SIGNALS,
     ReferenceText,
     buyer_familiarity,
     cpv_history,
     cpv_level,
+    departement_key,
     evidence,
     lines,
     naf_cpv,

@@ -106,3 +106,21 @@ def test_a_local_supplier_is_a_candidate_when_the_place_is_only_a_departement():
     assert m.departement_hits(in_13, in_13.text, lambda _: True, n=3) == [
         ("vitres", 1.0), ("p00", 1.0), ("p01", 1.0)]  # best words first, then by id
     assert m.departement_hits(Need(id="m", text="x"), "x", lambda _: True) == []
+
+
+def test_past_contracts_of_the_buyer_or_in_the_cpv_class_make_candidates():
+    """An organisation whose words say nothing of the tender is still a candidate when it
+    already worked for that buyer or in the tender's CPV class."""
+    def won(cpv: str, buyer: str) -> Reference:
+        return Reference(objet="Marché à bons de commande", cpv=cpv, buyer=buyer)
+    roofer = Profile(id="toits", title="SARL Martin", text="SARL Martin",
+                     references=(won("45261000", "21000000000001"),) * 2)
+    regular = Profile(id="habitue", title="Ets Durand", text="Ets Durand",
+                      references=(won("79000000", "21440109300015"),))
+    stranger = Profile(id="autre", title="Ets Petit", text="Ets Petit",
+                       references=(won("90000000", "21000000000002"),))
+    m = Matcher(dense=False).fit([roofer, regular, stranger])
+    need = Need(id="n", text="Réfection de la couverture du gymnase", cpv="45261210",
+                buyer="21440109300015")
+    assert m.history_hits(need, lambda _: True) == [("habitue", 1.0), ("toits", 2.0)]
+    assert {"habitue", "toits"} <= set(m.need_features(need).ids)
