@@ -198,6 +198,8 @@ def evidence_lines(need: Need, profile: Profile, row: Mapping[str, float]) -> li
         return []
     signals = evidence(need, profile)
     signals.pop("proximity", None)  # the place is said once, by the explanation's distance
+    if "distance_km" in row:  # … and the département only when no distance is known
+        signals.pop("same_departement", None)
     closest = closest_reference(need, profile) if row.get("reference_text") else None
     return ([ev.reference_line(closest)] if closest else []) + lines(signals)
 

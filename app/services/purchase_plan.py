@@ -204,11 +204,11 @@ def local_ess_suppliers(matcher: Matcher, need: Need, themes: Themes | None = No
     themes = themes or Themes()
     wanted = themes.of(need.id, need.full_text)
     reference = matcher.suggest_suppliers(need, PER_LINE_K)
-    fits = lot_fits(reference, reference)
+    fits = lot_fits(reference, reference, matcher.ranker.weights)
     found = {s.id: s for s in reference}
     for reservation in ("siae", "ea_esat"):
         hits = matcher.suggest_suppliers(replace(need, reserved=reservation), PER_LINE_K)
-        fits.update(lot_fits(hits, reference))
+        fits.update(lot_fits(hits, reference, matcher.ranker.weights))
         found.update((s.id, s) for s in hits if s.id not in found)
     best: dict[str, dict] = {}
     for profile_id, fit in fits.items():

@@ -54,6 +54,7 @@ def test_public_contracts_become_named_signals_and_lines():
     assert "buyer_familiarity" not in rows["autre"]
     explained = {s.id: s.explanation for s in m.suggest_suppliers(need)}
     assert "déjà titulaire chez cet acheteur : 2 marchés depuis 2018" in explained["jardin"]
+    assert "implanté" not in explained["jardin"]  # the distance already says where it is
 
 
 def test_an_organisation_and_its_offer_are_one_entry():
@@ -93,7 +94,7 @@ def test_a_local_supplier_is_a_candidate_when_the_place_is_only_a_departement():
     """DECP often says « 44 » and nothing more: organisations based there are candidates even
     when their few words share nothing with the subject, and rank above distant look-alikes."""
     local = Profile(id="local", title="Solidarité Emploi", text="Association intermédiaire.",
-                    departement="44")
+                    departement="44", naf="7830Z")
     others = [Profile(id=f"p{i:02}", title=f"Nettoyage {i}", text="Nettoyage de locaux.",
                       departement="13") for i in range(30)]
     windows = Profile(id="vitres", title="Clair", text="Lavage de vitres.", departement="13")
@@ -102,6 +103,8 @@ def test_a_local_supplier_is_a_candidate_when_the_place_is_only_a_departement():
     table = m.need_features(need)
     row = table.rows[table.ids.index("local")]
     assert row["same_departement"] == 1.0 and "sparse" not in row
+    shown = {s.id: s.explanation for s in m.suggest_suppliers(need, k=40)}
+    assert "implanté dans le département d'exécution (44)" in shown["local"]
     in_13 = Need(id="m", text="Lavage de vitres", departement="13")
     assert m.departement_hits(in_13, in_13.text, lambda _: True, n=3) == [
         ("vitres", 1.0), ("p00", 1.0), ("p01", 1.0)]  # best words first, then by id

@@ -14,6 +14,11 @@ common). With the solver's threshold (0.35) an organisation covers a lot from a 
 below 0.875 (fit 0.5) the explanation calls the fit weak. On the demo, organisations of the
 lot's trade score 0.95–1.25 (fit 0.6–1), unrelated ones 0.55–0.75 (fit ≤ 0.3).
 
+The département-level signals of a learned ranker (``NOT_TRADE``: based in, or contracts
+already executed in, the département of execution) are left out of the fit: they are the same
+for every organisation of the metropolis, say nothing of its trade, and would lift every fit
+by the same amount; the solver weighs the distances itself.
+
 The relevance is re-normalised against the best BM25 and cosine over *all* suppliers (query
 without the reservation): a reserved lot is ranked among its eligible organisations only, and
 its lone SIAE would otherwise be « the best » and get fit 1 whatever it does. When no supplier
@@ -25,7 +30,7 @@ and companies may join (no buyers, no networks).
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -51,6 +56,7 @@ from matching.types import Need, Suggestion
 from models import NetworkMember, Organisation, Posting
 
 SCORE_FLOOR, SCORE_FULL = 0.55, 1.2
+NOT_TRADE = ("same_departement", "worked_in_departement")
 PER_LOT_K = 25  # suggestions read per lot (the solver keeps its own top 12)
 MEMBER_KINDS = frozenset({"ess", "company"})
 TIME_LIMIT_S = 2.0  # the web answers within ~2 s whatever happens (exact solver usually < 0.3 s)
@@ -81,6 +87,12 @@ class ProposalSet:
         return [self.lot_label(lot_id) for lot_id in self.result.uncovered_lots]
 
 
+def trade_score(suggestion: Suggestion, weights: Mapping[str, float]) -> float:
+    """The matcher's score without the contributions of ``NOT_TRADE`` (see the docstring)."""
+    return suggestion.score - sum(weights.get(name, 0.0) * suggestion.components.get(name, 0.0)
+                                  for name in NOT_TRADE)
+
+
 def fit_from_score(score: float) -> float:
     """The documented linear rescaling of a matcher score into a 0..1 fit."""
     return round(min(1.0, max(0.0, (score - SCORE_FLOOR) / (SCORE_FULL - SCORE_FLOOR))), 3)
@@ -91,15 +103,17 @@ def _best(suggestions: list[Suggestion], signal: str) -> float | None:
     return max(values) if values else None
 
 
-def lot_fits(hits: list[Suggestion], reference: list[Suggestion]) -> dict[str, float]:
-    """{profile id: fit} for one lot; `reference` is the same query over all suppliers."""
+def lot_fits(hits: list[Suggestion], reference: list[Suggestion],
+             weights: Mapping[str, float]) -> dict[str, float]:
+    """{profile id: fit} for one lot; `reference` is the same query over all suppliers,
+    `weights` the ranker's that scored them."""
     best = {signal: _best(reference, signal) for signal in ("sparse", "dense")}
     fits = {}
     for s in hits:
         parts = [min(1.0, s.components.get(signal, 0.0) / top) if top else 0.0
                  for signal, top in best.items()]
         relevance = sum(parts) / len(parts)  # the matcher's, re-normalised over every supplier
-        fits[s.id] = fit_from_score(s.score - s.relevance + relevance)
+        fits[s.id] = fit_from_score(trade_score(s, weights) - s.relevance + relevance)
     return fits
 
 
@@ -107,7 +121,7 @@ def lot_suggestions(matcher: Matcher, need: Need) -> dict[str, float]:
     """Fits of one lot's suggestions, normalised over every supplier (see the docstring)."""
     reference = matcher.suggest_suppliers(replace(need, reserved=None), PER_LOT_K)
     hits = matcher.suggest_suppliers(need, PER_LOT_K) if need.reserved else reference
-    return lot_fits(hits, reference)
+    return lot_fits(hits, reference, matcher.ranker.weights)
 
 
 def _reservation(value: str | None) -> str | None:
