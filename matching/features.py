@@ -25,6 +25,7 @@ import numpy as np
 
 from matching import evidence as ev
 from matching.complement import token_set
+from matching.concepts import ConceptIndex
 from matching.evidence import evidence, lines, proximity_value
 from matching.geo import distance_km
 from matching.rank import filiere_match, fuse
@@ -92,6 +93,7 @@ FEATURES.update({  # public-contract evidence (``matching.evidence``)
     "worked_in_departement": Feature("Marchés déjà exécutés dans ce département",
                                      lambda v: f"{round(v / (1 - v)) if v < 1 else 1:.0f}"),
     "naf_cpv": Feature("Activité (NAF) proche de l'objet (CPV)", _percent),
+    "cpv_concept": Feature("Activités proches dans la nomenclature CPV", _percent),
 })
 
 
@@ -187,6 +189,18 @@ def contract_evidence(need: Need, batch: Mapping[str, float]) -> Signal:
         if batch.get(profile.id):
             row["reference_text"] = batch[profile.id]
         return row
+    return signal
+
+
+def cpv_concept(concepts: ConceptIndex, query: Mapping[str, float]) -> Signal:
+    """Closeness of the target's and the candidate's activities in CPV space
+    (``matching.concepts``): ``query`` is the target's vector, computed once per query, the
+    profiles' at indexing. Bridges words the texts do not share (« tonte » and « espaces
+    verts »)."""
+
+    def signal(profile: Profile, _: Target) -> dict[str, float]:
+        value = concepts.similarity(query, profile.id)
+        return {"cpv_concept": round(value, 4)} if value > 0 else {}
     return signal
 
 

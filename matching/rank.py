@@ -38,6 +38,7 @@ SIGNAL_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "outside_metropole": -0.15,
     "duplicate": -0.30,
     "social": 0.05,
+    "cpv_concept": 0.1,
 })
 RELEVANCE = "fused"  # the text-relevance component, exposed as ``Suggestion.relevance``
 

@@ -35,12 +35,12 @@ from matching.api import Matcher  # noqa: E402
 from matching.dataset import load_dataset  # noqa: E402
 from matching.ranker import HAND_SET, Group, Ranker, balanced, figures, learn  # noqa: E402
 
-LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness",
+LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness", "cpv_concept",
            "outside_metropole", "social", "duplicate")
 # The hand-set recipe's text and place signals, kept as they are in the « evidence only »
 # recipes: only the public-contract evidence and the distance decay across France are learned.
 TEXT_AND_PLACE = ("fused", "sparse_rel", "dense", "filiere", "proximity", "outside_metropole",
-                  "social", "duplicate")
+                  "social", "duplicate", "cpv_concept")
 STRENGTHS = (100.0, 10.0, 1.0)  # the hand-set prior is worth this many queries
 FOLDS = 5
 # A signal no training query varies takes the weight of the one it stands for: DECP holders
