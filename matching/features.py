@@ -10,9 +10,10 @@ BM25 of the query), ``dense`` (cosine), ``fused`` (CombSUM of the two, 0..1, the
 relevance). Structured: ``filiere``, ``distance_km`` → ``proximity`` (e^(−km/15), the
 metropolis' scale) and ``nearness`` (``evidence.proximity_value``, logarithmic: 2 km and 500 km
 still differ),
-``outside_metropole``, ``social``, ``duplicate`` (share of the requester's identity). Evidence
-signals (``matching.evidence``: past contracts, buyer familiarity, CPV history…) join when
-the profiles carry references.
+``outside_metropole``, ``social``, ``duplicate`` (share of the requester's identity),
+``cpv_concept`` (closeness of the two texts' activities in CPV space, ``matching.concepts``).
+Evidence signals (``matching.evidence``: past contracts, buyer familiarity, CPV history…) join
+when the profiles carry references.
 """
 
 from __future__ import annotations
