@@ -5,7 +5,8 @@ Buyers, organisations and the marketplace's users name the same trade with diffe
 thesaurus bridges the words its authors thought of; the public nomenclature bridges them by
 construction: every CPV group gathers the official labels of one trade, and public buyers
 have coded their contracts' subjects with it. So each CPV group (3 digits, 317 of them) gets
-a centroid over stemmed words (``matching.text.tokens``) from
+a centroid over stemmed words (``matching.text.tokens``, which reads the U+FFFD of the DECP's
+lost accents as « e ») from
 
 - its codes' French labels (CPV 2008, ``data/cpv2008_fr_en.csv``, 9,454 labels), and
 - the subjects of DECP contracts coded in it (``data/decp/``), only those notified before
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from matching.evidence import cpv_labels
 from matching.text import tokens
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -45,16 +47,6 @@ FLOOR = 0.05
 CHUNK = 2048  # texts per sparse product when vectorising many
 
 Vector = Mapping[str, float]  # CPV group (3 digits) → weight, L2 norm 1
-
-
-def analyse(text: str) -> list[str]:
-    """Stemmed words; U+FFFD (an accent lost upstream in a third of the DECP) read as « e »."""
-    return tokens(text.replace("\ufffd", "e"))
-
-
-def cpv_labels() -> dict[str, str]:
-    with open(DATA / "cpv2008_fr_en.csv", encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["label_fr"] for row in csv.DictReader(handle)}
 
 
 def naf_labels() -> dict[str, str]:
@@ -95,7 +87,7 @@ class CpvConcepts:
         groups = [code[:digits] for _, code in docs]
         self.groups = sorted(set(groups))
         self.column = column = {g: j for j, g in enumerate(self.groups)}
-        fitted = TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
+        fitted = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
         words = normalize(fitted.fit_transform([text for text, _ in docs]))
         member = sparse.csr_matrix((np.ones(len(docs)), ([column[g] for g in groups],
                                                          np.arange(len(docs)))),
@@ -109,7 +101,7 @@ class CpvConcepts:
         """TF-IDF rows (sublinear tf, L2 norm 1) of texts over the fitted vocabulary."""
         rows, cols, vals = [], [], []
         for row, text in enumerate(texts):
-            counts = Counter(self.vocabulary[t] for t in analyse(text) if t in self.vocabulary)
+            counts = Counter(self.vocabulary[t] for t in tokens(text) if t in self.vocabulary)
             rows += [row] * len(counts)
             cols += counts.keys()
             vals += counts.values()
@@ -146,7 +138,7 @@ class CpvConcepts:
 
     def vector(self, text: str) -> dict[str, float]:
         """One text's vector without building sparse matrices (a query's path: ~0.1 ms)."""
-        counts = Counter(self.vocabulary[t] for t in analyse(text) if t in self.vocabulary)
+        counts = Counter(self.vocabulary[t] for t in tokens(text) if t in self.vocabulary)
         if not counts:
             return {}
         cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
