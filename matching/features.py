@@ -79,6 +79,7 @@ FEATURES: dict[str, Feature] = {
     "outside_metropole": Feature("Hors métropole", _yes),
     "social": Feature("Structure de l'ESS", _yes),
     "duplicate": Feature("Ressemblance avec le demandeur", _percent),
+    "cpv_concept": Feature("Activités proches dans la nomenclature CPV", _percent),
 }
 
 
@@ -94,7 +95,6 @@ FEATURES.update({  # public-contract evidence (``matching.evidence``)
     "worked_in_departement": Feature("Marchés déjà exécutés dans ce département",
                                      lambda v: f"{round(v / (1 - v)) if v < 1 else 1:.0f}"),
     "naf_cpv": Feature("Activité (NAF) proche de l'objet (CPV)", _percent),
-    "cpv_concept": Feature("Activités proches dans la nomenclature CPV", _percent),
 })
 
 
