@@ -25,12 +25,14 @@ from matching.complement import (
     identity,
     self_description,
 )
+from matching.concepts import ConceptIndex
 from matching.evidence import ReferenceText, departement_key
 from matching.explain import explain
 from matching.features import (
     FeatureTable,
     Signal,
     contract_evidence,
+    cpv_concept,
     evidence_lines,
     feature_table,
     structured,
@@ -78,6 +80,7 @@ class Matcher:
         self.fusion = fusion
         self.profiles: dict[str, Profile] = {}
         self.sparse = BM25()
+        self.concepts = ConceptIndex()
         self.index: VectorIndex | None = None
         self._plain: BM25 | None = None
         self._references: ReferenceText | None = None  # fitted on first use after a change
@@ -97,6 +100,7 @@ class Matcher:
     def fit(self, profiles: Iterable[Profile]) -> Matcher:
         """Index a fresh set of profiles (replaces any previous one)."""
         self.profiles, self.sparse, self.index = {}, BM25(self.sparse.analyzer), None
+        self.concepts = ConceptIndex(self.concepts.model)
         self._forget_derived()
         self.upsert(profiles)
         return self
@@ -114,6 +118,7 @@ class Matcher:
         self.profiles.update((p.id, p) for p in batch)
         self._forget_derived()
         self.sparse.upsert(ids, texts)
+        self.concepts.upsert(ids, texts, [p.naf for p in batch])
         if self.use_dense:
             self._upsert_vectors(ids, vectors)
 
@@ -155,6 +160,7 @@ class Matcher:
             del self.profiles[doc_id]
         self._forget_derived()
         self.sparse.remove(gone)
+        self.concepts.remove(gone)
         if self.index is not None:
             self.index.remove(gone)
 
@@ -292,7 +298,7 @@ class Matcher:
         more = [*self.near_hits(need, ok), *self.departement_hits(need, text, ok),
                 *top_of(past, ok, EVIDENCE_POOL), *self.history_hits(need, ok)]
         return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
-                                  more=more, past=past)
+                                  more=more, past=past, concept=self.concepts.query(text))
 
     def history_hits(self, need: Need, ok: Predicate, n: int = EVIDENCE_POOL) -> Hits:
         """Allowed profiles that already won contracts of the need's buyer, then those that won
@@ -321,7 +327,8 @@ class Matcher:
 
     def feature_table(self, target: Need | SearchQuery, sparse: Hits, dense: Hits,
                       me: str | None = None, more: Hits = (),
-                      past: dict[str, float] | None = None) -> FeatureTable:
+                      past: dict[str, float] | None = None,
+                      concept: dict[str, float] | None = None) -> FeatureTable:
         """The candidates of both pools with every named signal (``matching.features``)."""
         extra: list[Signal] = []
         if me is not None:
@@ -330,6 +337,8 @@ class Matcher:
         if isinstance(target, Need):
             past = self.references.scores(target.full_text) if past is None else past
             extra.append(contract_evidence(target, past))
+        concept = self.concepts.query(target.full_text) if concept is None else concept
+        extra.append(cpv_concept(self.concepts, concept))
         return feature_table(self.profiles, target, sparse, dense, fusion=self.fusion,
                              extra=extra, more=more)
 

@@ -172,13 +172,13 @@ def worked_in_departement(need: Need, profile: Profile) -> Signal:
 
 # -- what its activity is ---------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def _cpv_rows() -> dict[str, str]:
+def cpv_labels() -> dict[str, str]:
     with open(DATA / "cpv2008_fr_en.csv", encoding="utf-8", newline="") as handle:
         return {row["code"]: row["label_fr"] for row in csv.DictReader(handle)}
 
 
 def cpv_label(code: str | None) -> str:
-    return _cpv_rows().get((code or "")[:8], "") if code else ""
+    return cpv_labels().get((code or "")[:8], "") if code else ""
 
 
 @lru_cache(maxsize=1)
@@ -198,7 +198,7 @@ def naf_label(code: str | None) -> str:
 
 def _cpv_path(code: str) -> str:
     """A CPV code's label with its group's and division's labels (broader words)."""
-    labels = _cpv_rows()
+    labels = cpv_labels()
     parts = [labels.get(code, "")] + [labels.get(code[:n].ljust(8, "0"), "") for n in (3, 2)]
     return " ; ".join(p for p in dict.fromkeys(parts) if p)
 
@@ -210,7 +210,7 @@ class _Nomenclatures:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         naf = _naf_rows()
-        cpv = _cpv_rows()
+        cpv = cpv_labels()
         self.vectoriser = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
         self.vectoriser.fit(list(naf.values()) + list(cpv.values()))
 
@@ -231,7 +231,7 @@ def _nomenclatures() -> _Nomenclatures:
 def naf_cpv(need: Need, profile: Profile) -> Signal:
     """Cosine of the NAF activity's labels and the tender CPV's labels (official words)."""
     naf = (profile.naf or "").replace(".", "").upper()
-    if not naf or not need.cpv or naf not in _naf_rows() or need.cpv[:8] not in _cpv_rows():
+    if not naf or not need.cpv or naf not in _naf_rows() or need.cpv[:8] not in cpv_labels():
         return NONE
     value = _nomenclatures().similarity(naf, need.cpv[:8])
     if value <= 0:

@@ -10,9 +10,10 @@ BM25 of the query), ``dense`` (cosine), ``fused`` (CombSUM of the two, 0..1, the
 relevance). Structured: ``filiere``, ``distance_km`` → ``proximity`` (e^(−km/15), the
 metropolis' scale) and ``nearness`` (``evidence.proximity_value``, logarithmic: 2 km and 500 km
 still differ),
-``outside_metropole``, ``social``, ``duplicate`` (share of the requester's identity). Evidence
-signals (``matching.evidence``: past contracts, buyer familiarity, CPV history…) join when
-the profiles carry references.
+``outside_metropole``, ``social``, ``duplicate`` (share of the requester's identity),
+``cpv_concept`` (closeness of the two texts' activities in CPV space, ``matching.concepts``).
+Evidence signals (``matching.evidence``: past contracts, buyer familiarity, CPV history…) join
+when the profiles carry references.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from matching import evidence as ev
 from matching.complement import token_set
+from matching.concepts import ConceptIndex
 from matching.evidence import evidence, lines, proximity_value
 from matching.geo import distance_km
 from matching.rank import filiere_match, fuse
@@ -77,6 +79,7 @@ FEATURES: dict[str, Feature] = {
     "outside_metropole": Feature("Hors métropole", _yes),
     "social": Feature("Structure de l'ESS", _yes),
     "duplicate": Feature("Ressemblance avec le demandeur", _percent),
+    "cpv_concept": Feature("Activités proches dans la nomenclature CPV", _percent),
 }
 
 
@@ -187,6 +190,18 @@ def contract_evidence(need: Need, batch: Mapping[str, float]) -> Signal:
         if batch.get(profile.id):
             row["reference_text"] = batch[profile.id]
         return row
+    return signal
+
+
+def cpv_concept(concepts: ConceptIndex, query: Mapping[str, float]) -> Signal:
+    """Closeness of the target's and the candidate's activities in CPV space
+    (``matching.concepts``): ``query`` is the target's vector, computed once per query, the
+    profiles' at indexing. Bridges words the texts do not share (« tonte » and « espaces
+    verts »)."""
+
+    def signal(profile: Profile, _: Target) -> dict[str, float]:
+        value = concepts.similarity(query, profile.id)
+        return {"cpv_concept": round(value, 4)} if value > 0 else {}
     return signal
 
 

@@ -17,7 +17,10 @@ weight was set a priori:
   (partnerships, resources) do not seek a near-duplicate of the requester, so it loses the
   filière bonus and as much again. Free-text searches have no requester: never this term;
 - ``social`` (0.05): an ESS organisation gains a third of a filière bonus over a conventional
-  company (Essaim is the social economy's marketplace; a company can still rank first).
+  company (Essaim is the social economy's marketplace; a company can still rank first);
+- ``cpv_concept`` (0.1 × cosine in CPV space, ``matching.concepts``): a small bridge for texts
+  naming one trade with other words, below a filière bonus (chosen on DEV and DECP
+  validation among 0.05–0.5: more buries the text relevance on DEV).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ SIGNAL_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "outside_metropole": -0.15,
     "duplicate": -0.30,
     "social": 0.05,
+    "cpv_concept": 0.1,
 })
 RELEVANCE = "fused"  # the text-relevance component, exposed as ``Suggestion.relevance``
 

@@ -78,8 +78,10 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words with elisions removed (« l'atelier » → « atelier »), stop words kept."""
-    return _WORD.findall(_ELISION.sub(" ", fold(text)))
+    """Folded words with elisions removed (« l'atelier » → « atelier »), stop words kept.
+    U+FFFD, the accent a third of the DECP subjects lost upstream, is read as « e », the
+    accent it most often hid (« r\ufffdparation » → « reparation », not « r » + « paration »)."""
+    return _WORD.findall(_ELISION.sub(" ", fold(text.replace("\ufffd", "e"))))
 
 
 _PREFIXED = re.compile(r"\b(re|pre|co|eco|auto|inter|multi|bio)-([a-z]+)")
