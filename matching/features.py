@@ -78,6 +78,8 @@ FEATURES: dict[str, Feature] = {
     "nearness": Feature("Proximité (de 2 à 500 km)", _percent),
     "outside_metropole": Feature("Hors métropole", _yes),
     "social": Feature("Structure de l'ESS", _yes),
+    "public_resource": Feature("Collectivité ou bailleur public, pour une demande de ressources",
+                               _yes),
     "duplicate": Feature("Ressemblance avec le demandeur", _percent),
     "cpv_concept": Feature("Activités proches dans la nomenclature CPV", _percent),
 }
@@ -138,6 +140,8 @@ def structured(profile: Profile, target: Target) -> dict[str, float]:
         comps["nearness"] = proximity_value(dist)
     comps["outside_metropole"] = 1.0 if profile.in_metropole is False else 0.0
     comps["social"] = 1.0 if profile.kind in SOCIAL_KINDS or profile.esus else 0.0
+    if getattr(target, "type", None) == "resource" and profile.kind == "public_buyer":
+        comps["public_resource"] = 1.0  # premises and roofs are mostly public (``rank``)
     return comps
 
 

@@ -38,13 +38,13 @@ from matching.dataset import load_dataset  # noqa: E402
 from matching.ranker import HAND_SET, Group, Ranker, balanced, figures, learn  # noqa: E402
 
 LEARNED = ("fused", "sparse_rel", "dense", "filiere", "proximity", "nearness", "cpv_concept",
-           "outside_metropole", "social", "duplicate")
+           "outside_metropole", "social", "public_resource", "duplicate")
 # The hand-set recipe's text and place signals, kept as they are in the « evidence only »
 # recipes: only the public-contract evidence and the distance decay across France are learned.
 # ``cpv_concept`` is a text signal: learned on DECP alone it took a weight that cost DEV 16
 # points (0.83 → 0.67) for 0.3 on DECP validation, so it keeps its hand-set weight here.
 TEXT_AND_PLACE = ("fused", "sparse_rel", "dense", "filiere", "proximity", "outside_metropole",
-                  "social", "duplicate", "cpv_concept")
+                  "social", "public_resource", "duplicate", "cpv_concept")
 # And with the distance decays kept as set by hand too (``nearness`` 0): learned from DECP,
 # where the winner is most often the local firm, they outweigh the text inside DEV's metropolis;
 # the département of execution (``same_departement``, constant inside it) carries the locality.

@@ -127,3 +127,20 @@ def test_past_contracts_of_the_buyer_or_in_the_cpv_class_make_candidates():
                 buyer="21440109300015")
     assert m.history_hits(need, lambda _: True) == [("habitue", 1.0), ("toits", 2.0)]
     assert {"habitue", "toits"} <= set(m.need_features(need).ids)
+
+
+def test_public_bodies_answer_requests_for_premises():
+    """A request for premises puts the social landlord first among equally worded answers;
+    a tender does not (a public buyer never answers one)."""
+    landlord = Profile(id="bailleur", title="Loire Habitat", kind="public_buyer",
+                       text="Bailleur social : des locaux en pied d'immeuble à louer.")
+    tiers_lieu = Profile(id="tiers", title="La Halle", kind="ess",
+                         text="Tiers-lieu associatif : des locaux en pied d'immeuble à louer.")
+    m = Matcher(dense=False).fit([landlord, tiers_lieu])
+    found = m.suggest_suppliers(Need(id="n", text="Nous cherchons des locaux à louer",
+                                     type="resource"))
+    assert [s.id for s in found] == ["bailleur", "tiers"]
+    assert found[0].components["public_resource"] == 1.0
+    assert "public_resource" not in found[1].components
+    assert ("Collectivité ou bailleur public, pour une demande de ressources", "oui") in \
+        score_details(found[0].components)
