@@ -25,7 +25,7 @@ weight was set a priori:
   (``resource``) is answered first by public bodies — communes, the metropolis, social
   landlords hold most of the real estate the roadmap's « immobilier » lever mobilises — so a
   public body gains as much as a shared filière there (set a priori, not swept: DEV 0.835 →
-  0.841, the resource requests 0.713 → 0.75).
+  0.840, the resource requests 0.713 → 0.742).
 """
 
 from __future__ import annotations
