@@ -24,8 +24,9 @@ weight was set a priori:
 - ``public_resource`` (0.15): a request for premises, roofs, equipment or materials
   (``resource``) is answered first by public bodies — communes, the metropolis, social
   landlords hold most of the real estate the roadmap's « immobilier » lever mobilises — so a
-  public body gains as much as a shared filière there (set a priori, not swept: DEV 0.835 →
-  0.840, the resource requests 0.713 → 0.742).
+  public body gains as much as a shared filière there (DEV 0.835 → 0.840, its 11 resource
+  requests 0.713 → 0.742). Deliberately not the best of the sweep: 0.3 gave DEV 0.850, a
+  weight read off 11 requests that a held-out set would not confirm.
 """
 
 from __future__ import annotations
