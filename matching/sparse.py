@@ -97,6 +97,12 @@ class BM25:
             return np.zeros(len(self.ids))
         return np.asarray(self._weights[:, columns].sum(axis=1)).ravel()
 
+    def rows(self, ids: Iterable[str]) -> np.ndarray:
+        """Positions in ``self.ids`` (and in ``scores``) of the given documents."""
+        if self._stale:
+            self._refit()
+        return np.fromiter((self._row[i] for i in ids), dtype=np.int64)
+
     def idf(self, token: str) -> float:
         """Rarity of a token in the corpus; an unseen token weighs 0 (it discriminates nothing)."""
         if self._stale:

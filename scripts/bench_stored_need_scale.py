@@ -1,12 +1,15 @@
 """Stored-need suggestion latency at scale for one checkout's engine (synthetic profiles).
 
     .venv/bin/python scripts/bench_stored_need_scale.py CHECKOUT [--size 100000] [--needs 200]
+        [--departement 44]
 
 Indexes ``--size`` profiles of ``scripts/bench_matching.py``'s generator with random unit vectors
 (no encoding: the ranking path is measured, not e5), then ranks ``--needs`` needs with a stored
 query vector (``suggest_suppliers(need, 20, query_vector=…)``) twice and prints the index build
 time and the second pass's median and p95. Run it for two checkouts alternately in one session
 to compare them on this shared machine (absolute times move with the neighbours' load).
+``--departement`` places every profile and need in that département, as in the product (a
+metropolis: all organisations share one), which the département candidates must survive.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ def main() -> None:
     parser.add_argument("checkout", type=Path, help="repository whose matching/ is measured")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--needs", type=int, default=200)
+    parser.add_argument("--departement", default=None)
     args = parser.parse_args()
     sys.path[:0] = [str(args.checkout.resolve()), str(SCRIPTS)]
     import bench_matching as bm
@@ -35,7 +39,8 @@ def main() -> None:
     from matching.types import Need, Profile
 
     generated = bm.generate_profiles(args.size)
-    profiles = [Profile(id=i, text=t, filieres=frozenset({f}), lat=float(c[0]), lon=float(c[1]))
+    profiles = [Profile(id=i, text=t, filieres=frozenset({f}), lat=float(c[0]), lon=float(c[1]),
+                        departement=args.departement)
                 for i, t, f, c in zip(generated.ids, generated.texts, generated.filieres,
                                       generated.coords, strict=True)]
     rng = np.random.default_rng(0)
@@ -52,7 +57,7 @@ def main() -> None:
         times = []
         for (text, filiere), query in zip(needs, queries, strict=True):
             need = Need(id="need", text=text, filieres=frozenset({filiere}), lat=47.218,
-                        lon=-1.554)
+                        lon=-1.554, departement=args.departement)
             begin = time.perf_counter()
             matcher.suggest_suppliers(need, k=20, query_vector=query)
             times.append(1000 * (time.perf_counter() - begin))
