@@ -205,11 +205,12 @@ class Matcher:
                 return hits
             width = min(len(km), width * 4)
 
-    def departement_hits(self, target: Need, text: str, ok: Predicate,
+    def departement_hits(self, target: Need, scores: np.ndarray, ok: Predicate,
                          n: int = DEPARTEMENT_POOL) -> Hits:
-        """Allowed profiles based in the département of execution, best BM25 first: when the
-        place is only a département (« 44 »), there is no distance to find local suppliers by.
-        (At 100k profiles of one département: one score vector sorted, ``ok`` read ≈ n times.)"""
+        """Allowed profiles based in the département of execution, best BM25 first (``scores``:
+        the need's, aligned with ``self.sparse.ids``): when the place is only a département
+        (« 44 »), there is no distance to find local suppliers by. At 100k profiles of one
+        département: one score vector sorted, ``ok`` read about ``n`` times."""
         if not target.departement:
             return []
         if self._departements is None:
@@ -221,13 +222,16 @@ class Matcher:
                                   for key, ids in members.items()}
         rows = self._departements.get(departement_key(target.departement), np.zeros(0, int))
         if len(rows) > n:
-            rows = rows[np.argsort(-self.sparse.scores(text)[rows], kind="stable")]
+            rows = rows[np.argsort(-scores[rows], kind="stable")]
         ids = self.sparse.ids
         return list(islice(((ids[r], 1.0) for r in rows if ok(ids[r])), n))
 
     # -- retrievers -------------------------------------------------------------------
-    def sparse_hits(self, text: str, ok: Predicate, n: int = POOL) -> list[tuple[str, float]]:
-        return top_k(self.sparse.scores(text), self.sparse.ids, n, ok)
+    def sparse_hits(self, text: str, ok: Predicate, n: int = POOL,
+                    scores: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best allowed BM25 hits (``scores``: the text's, if already computed)."""
+        scores = self.sparse.scores(text) if scores is None else scores
+        return top_k(scores, self.sparse.ids, n, ok)
 
     def dense_hits(self, text: str, ok: Predicate, n: int = POOL,
                    vector: np.ndarray | None = None) -> list[tuple[str, float]]:
@@ -295,10 +299,12 @@ class Matcher:
         ok = self.allowed_predicate(need)
         text = query_text(need, partners)
         vector = need.vector if vector is None else vector
-        sparse, dense = self.sparse_hits(text, ok), self.dense_hits(text, ok, vector=vector)
+        bm25 = self.sparse.scores(text)  # read by the text and the département candidates
+        sparse = self.sparse_hits(text, ok, scores=bm25)
+        dense = self.dense_hits(text, ok, vector=vector)
         described = partners or need.type in REQUESTER_DESCRIBED
         past = self.references.scores(need.full_text)
-        more = [*self.near_hits(need, ok), *self.departement_hits(need, text, ok),
+        more = [*self.near_hits(need, ok), *self.departement_hits(need, bm25, ok),
                 *top_of(past, ok, EVIDENCE_POOL), *self.history_hits(need, ok)]
         return self.feature_table(need, sparse, dense, self._identity(need) if described else None,
                                   more=more, past=past, concept=self.concepts.query(text))

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from matching.evidence import cpv_labels
+from matching.evidence import cpv_labels, naf_labels
 from matching.text import tokens
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -47,13 +47,6 @@ FLOOR = 0.05
 CHUNK = 2048  # texts per sparse product when vectorising many
 
 Vector = Mapping[str, float]  # CPV group (3 digits) → weight, L2 norm 1
-
-
-def naf_labels() -> dict[str, str]:
-    """NAF sub-class (compact, 8130Z) → its label and its class's."""
-    with open(DATA / "naf_rev2_fr.csv", encoding="utf-8", newline="") as handle:
-        return {row["code_naf_compact"]: " ; ".join(dict.fromkeys(
-            (row["libelle"], row["classe_libelle"]))) for row in csv.DictReader(handle)}
 
 
 def decp_examples(cutoff: str = DECP_CUTOFF, decp_file: Path = DECP_FILE,
@@ -204,7 +197,7 @@ class ConceptIndex:
 
 @lru_cache(maxsize=1024)
 def _naf_vector(model: CpvConcepts, code: str) -> dict[str, float]:
-    label = naf_labels().get(code)
+    label = naf_labels(levels=2).get(code)  # the sub-class and its class
     return model.vector(label) if label else {}
 
 

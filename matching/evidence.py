@@ -181,17 +181,20 @@ def cpv_label(code: str | None) -> str:
     return cpv_labels().get((code or "")[:8], "") if code else ""
 
 
-@lru_cache(maxsize=1)
-def _naf_rows() -> dict[str, str]:
-    """NAF sub-class (compact, 8130Z) → its label with its class, group and division labels."""
+NAF_LEVELS = ("libelle", "classe_libelle", "groupe_libelle", "division_libelle")
+
+
+@lru_cache(maxsize=len(NAF_LEVELS))
+def naf_labels(levels: int = len(NAF_LEVELS)) -> dict[str, str]:
+    """NAF sub-class (compact, 8130Z) → its label joined with its broader ones (class, group,
+    division: the first ``levels`` of ``NAF_LEVELS``). The one reader of the NAF file."""
     with open(DATA / "naf_rev2_fr.csv", encoding="utf-8", newline="") as handle:
         return {row["code_naf_compact"]: " ; ".join(dict.fromkeys(
-            (row["libelle"], row["classe_libelle"], row["groupe_libelle"],
-             row["division_libelle"]))) for row in csv.DictReader(handle)}
+            row[level] for level in NAF_LEVELS[:levels])) for row in csv.DictReader(handle)}
 
 
 def naf_label(code: str | None) -> str:
-    rows = _naf_rows()
+    rows = naf_labels()
     key = (code or "").replace(".", "").upper()
     return rows.get(key, "").split(" ; ")[0]
 
@@ -209,7 +212,7 @@ class _Nomenclatures:
     def __init__(self) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        naf = _naf_rows()
+        naf = naf_labels()
         cpv = cpv_labels()
         self.vectoriser = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
         self.vectoriser.fit(list(naf.values()) + list(cpv.values()))
@@ -219,7 +222,7 @@ class _Nomenclatures:
         return self.vectoriser.transform([text])
 
     def similarity(self, naf: str, cpv: str) -> float:
-        a, b = self.vector(_naf_rows().get(naf, "")), self.vector(_cpv_path(cpv))
+        a, b = self.vector(naf_labels().get(naf, "")), self.vector(_cpv_path(cpv))
         return float((a @ b.T).toarray()[0, 0])
 
 
@@ -231,7 +234,7 @@ def _nomenclatures() -> _Nomenclatures:
 def naf_cpv(need: Need, profile: Profile) -> Signal:
     """Cosine of the NAF activity's labels and the tender CPV's labels (official words)."""
     naf = (profile.naf or "").replace(".", "").upper()
-    if not naf or not need.cpv or naf not in _naf_rows() or need.cpv[:8] not in cpv_labels():
+    if not naf or not need.cpv or naf not in naf_labels() or need.cpv[:8] not in cpv_labels():
         return NONE
     value = _nomenclatures().similarity(naf, need.cpv[:8])
     if value <= 0:

@@ -106,13 +106,14 @@ def test_a_local_supplier_is_a_candidate_when_the_place_is_only_a_departement():
     shown = {s.id: s.explanation for s in m.suggest_suppliers(need, k=40)}
     assert "implanté dans le département d'exécution (44)" in shown["local"]
     in_13 = Need(id="m", text="Lavage de vitres", departement="13")
-    assert m.departement_hits(in_13, in_13.text, lambda _: True, n=3) == [
+    assert m.departement_hits(in_13, m.sparse.scores(in_13.text), lambda _: True, n=3) == [
         ("vitres", 1.0), ("p00", 1.0), ("p01", 1.0)]  # best words first, then by id
     m.upsert([Profile(id="nouveau", title="Vitres", text="Lavage de vitres et de baies.",
                       departement="13")])  # the pool follows the index
-    assert {i for i, _ in m.departement_hits(in_13, in_13.text, lambda _: True, n=2)} == {
+    assert {i for i, _ in m.departement_hits(in_13, m.sparse.scores(in_13.text),
+                                             lambda _: True, n=2)} == {
         "vitres", "nouveau"}
-    assert m.departement_hits(Need(id="m", text="x"), "x", lambda _: True) == []
+    assert m.departement_hits(Need(id="m", text="x"), m.sparse.scores("x"), lambda _: True) == []
 
 
 def test_past_contracts_of_the_buyer_or_in_the_cpv_class_make_candidates():
