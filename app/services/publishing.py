@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.closing import Outcome, close_with_outcome
+from app.services.consortia.lifecycle import recheck_after_posting_change
 from app.services.events import posting_saved
 from app.services.organisations import get_commune
 from models import CpvCode, Filiere, Lever, Lot, Organisation, Posting, ValidationError
@@ -155,6 +156,7 @@ def save_posting(session: Session, organisation: Organisation, data: PostingData
         raise ValidationError("Une annonce close ne peut plus être modifiée.")
     publishing = publish or (posting is not None and posting.status == "published")
     raise_all(posting_problems(session, data, publishing, today))
+    editing = posting is not None
     posting = posting or Posting(organisation=organisation, status="draft")
     newly_published = publish and posting.status == "draft"
     _apply(session, posting, data)
@@ -162,6 +164,8 @@ def save_posting(session: Session, organisation: Organisation, data: PostingData
         posting.publish()
     session.add(posting)
     session.flush()
+    if editing:  # a groupement already answering must still respect the reservation
+        recheck_after_posting_change(session, posting)
     posting_saved(session, posting, newly_published=newly_published)
     return posting
 

@@ -1,12 +1,13 @@
 """Reserved-market rules of groupements, enforced by the services on the real database
 (docs/legal-rules.md): founding, inviting, accepting, assigning lots, changing roles,
-completing, submitting, and an organisation's status changing afterwards."""
+completing, submitting, and afterwards an organisation's status or the buyer's tender
+changing."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from app.services import statuses
+from app.services import publishing, statuses
 from app.services.consortia import lifecycle
 from app.services.consortia.formation import create_empty
 from app.services.consortia.rules import explain, violations
@@ -124,6 +125,54 @@ def test_losing_the_status_flags_a_submitted_groupement_and_tells_the_buyer(db, 
     assert told == {orgs["buyer"].id, orgs["siae"].id, orgs["siae2"].id}
     _decide(db, orgs["siae2"], "verified", "Nouvelle convention")
     assert consortium.rules_flag == ""
+
+
+def _buyer_edits(db, tender, **changes) -> None:
+    """The buyer saves its edit form with these changes (reserved, lots)."""
+    data = publishing.PostingData.from_posting(tender)
+    for name, value in changes.items():
+        setattr(data, name, value)
+    publishing.save_posting(db, tender.organisation, data, tender)
+
+
+def test_the_buyer_reserving_its_tender_reopens_a_complete_groupement(db, orgs):
+    tender = _tender(db, orgs["buyer"], reserved="none")
+    consortium = create_empty(db, tender, orgs["siae"])
+    member = lifecycle.invite(db, consortium, orgs["company"], ANIMATOR, orgs["siae"])
+    lifecycle.answer(db, consortium, orgs["company"].id, True,
+                     Viewer(None, frozenset({orgs["company"].id})))
+    lead = next(m for m in consortium.members if m.role == "lead")
+    lifecycle.set_member(db, consortium, lead, "lead", [1], ANIMATOR)
+    lifecycle.set_member(db, consortium, member, "co_contractor", [2], ANIMATOR)
+    lifecycle.mark_complete(db, consortium, ANIMATOR)
+    _buyer_edits(db, tender, reserved="siae")
+    assert consortium.status == "forming"
+    problems = " ".join(violations(consortium))
+    assert "Bâtiment Ouest SAS n'est pas une SIAE" in problems
+    assert "Réservation non respectée" in consortium.explanation
+    told = db.query(Notification).filter_by(kind="consortium_rules").all()
+    assert [n.organisation_id for n in told] == [orgs["siae"].id]
+
+
+def test_the_buyer_changing_the_reservation_flags_a_submitted_groupement(db, orgs):
+    consortium = _complete(db, orgs, _tender(db, orgs["buyer"]))
+    lifecycle.submit(db, consortium, ANIMATOR)
+    _buyer_edits(db, consortium.posting, reserved="ea_esat")
+    assert consortium.status == "submitted"
+    assert "n'est plus respectée" in consortium.rules_flag
+    told = {n.organisation_id for n in db.query(Notification).filter_by(kind="consortium_rules")}
+    assert told == {orgs["buyer"].id, orgs["siae"].id, orgs["siae2"].id}
+    _buyer_edits(db, consortium.posting, reserved="siae")  # back as it was: flag lifted
+    assert consortium.rules_flag == ""
+
+
+def test_a_lot_the_buyer_removes_is_no_longer_held(db, orgs):
+    consortium = _complete(db, orgs, _tender(db, orgs["buyer"]))
+    tender = consortium.posting
+    _buyer_edits(db, tender, lots=publishing.PostingData.from_posting(tender).lots[:1])
+    held = {m.organisation_id: m.lot_numbers for m in consortium.members}
+    assert held == {orgs["siae"].id: [1], orgs["siae2"].id: []}
+    assert "lot 2" not in consortium.explanation
 
 
 def test_the_explanation_names_only_current_members_and_tells_the_truth(db, orgs):

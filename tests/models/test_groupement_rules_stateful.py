@@ -1,7 +1,8 @@
 """Hypothesis drives a groupement through the real services on the real database (invite,
 accept, decline, assign lots, change roles, remove, statuses won and lost, complete, reopen,
-submit) on reserved markets, and checks after every step that no complete or submitted
-groupement breaks the reservation unflagged, and that the explanation matches the members."""
+submit, the buyer editing its tender's reservation and lots) on reserved markets, and checks
+after every step that no complete or submitted groupement breaks the reservation unflagged,
+that no member holds a lot the tender lacks, and that the explanation matches the members."""
 
 from datetime import date, timedelta
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from app.services import statuses
+from app.services import publishing, statuses
 from app.services.consortia import lifecycle
 from app.services.consortia.formation import create_empty, places
 from app.services.consortia.rules import RESERVATION_FR, market_reservation, violations
@@ -134,6 +135,16 @@ class GroupementMachine(RuleBasedStateMachine):
     def change_status(self, action):
         self._try(lambda: action(self.session, self.consortium, ANIMATOR))
 
+    @rule(market=st.sampled_from(["siae", "ea_esat", "none"]), lots=st.integers(1, 2))
+    def buyer_edits_tender(self, market, lots):
+        """The buyer changes the market's reservation, or drops lot 2, through its edit form's
+        service (the groupements answering it are not asked)."""
+        posting = self.consortium.posting
+        data = publishing.PostingData.from_posting(posting)
+        data.reserved, data.lots = market, data.lots[:lots]
+        self._try(lambda: publishing.save_posting(self.session, posting.organisation, data,
+                                                  posting))
+
     @rule(submit=st.booleans())
     def finish(self, submit):
         """Answer the invitations, declare complete, then submitted (refused unless ready)."""
@@ -151,6 +162,14 @@ class GroupementMachine(RuleBasedStateMachine):
             assert problems == []
         if self.consortium.status == "submitted":
             assert bool(problems) == bool(self.consortium.rules_flag), problems
+
+    @invariant()
+    def members_hold_only_the_tenders_lots(self):
+        if not hasattr(self, "consortium"):
+            return
+        numbers = {lot.number for lot in self.consortium.posting.lots}
+        for member in self.consortium.members:
+            assert set(member.lot_numbers or []) <= numbers, (member.lot_numbers, numbers)
 
     @invariant()
     def explanation_matches_the_members(self):

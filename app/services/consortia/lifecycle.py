@@ -4,7 +4,7 @@ rules (forming → complete → submitted, complete → forming to edit again)."
 import re
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.services.consortia.formation import (
     ROLES,
@@ -27,7 +27,14 @@ from app.services.follow_up import record
 from app.services.notify import notify
 from app.services.races import added_once
 from app.services.viewer import Viewer
-from models import Consortium, ConsortiumMember, NotAllowed, Organisation, ValidationError
+from models import (
+    Consortium,
+    ConsortiumMember,
+    NotAllowed,
+    Organisation,
+    Posting,
+    ValidationError,
+)
 from models.validators import normalise_siret
 
 SIRET = re.compile(r"\d{14}")
@@ -208,12 +215,29 @@ def submit(session: Session, consortium: Consortium, viewer: Viewer) -> None:
     session.flush()
 
 
-# -- a member's status changed ------------------------------------------------------------------
+# -- a member's status or the tender's reservation changed --------------------------------------
 def recheck_after_status_change(session: Session, organisation: Organisation) -> None:
-    """A member gained or lost a status. A complete groupement that now breaks a reservation
-    goes back to forming (it cannot be submitted so); a submitted one stays submitted (the bid
-    is with the buyer) but is flagged, and its buyer and members are told."""
-    for consortium in for_organisations(session, {organisation.id}):
+    """A member gained or lost a status: its groupements are checked again (``recheck``)."""
+    recheck(session, for_organisations(session, {organisation.id}))
+
+
+def recheck_after_posting_change(session: Session, posting: Posting) -> None:
+    """The buyer edited its tender (reservation, lots): every groupement answering it is
+    checked again, and a place on a lot the tender no longer has is dropped."""
+    numbers = {lot.number for lot in posting.lots}
+    consortia = list(session.scalars(select(Consortium).where(
+        Consortium.posting_id == posting.id).options(selectinload(Consortium.members))))
+    for member in (m for c in consortia for m in c.members):
+        if any(n not in numbers for n in member.lot_numbers or []):
+            member.lot_numbers = [n for n in member.lot_numbers if n in numbers]
+    recheck(session, consortia)
+
+
+def recheck(session: Session, consortia: list[Consortium]) -> None:
+    """A complete groupement that now breaks a reservation goes back to forming (it cannot
+    be submitted so); a submitted one stays submitted (the bid is with the buyer) but is
+    flagged, and its buyer and members are told."""
+    for consortium in consortia:
         problems = violations(consortium)
         if consortium.status == "complete" and problems:
             consortium.status = "forming"
