@@ -92,11 +92,12 @@ def test_accepting_rechecks_the_status_that_changed_since_the_invitation(db, org
                          Viewer(None, frozenset({orgs["siae2"].id})))
 
 
-def _complete(db, orgs, tender):
+def _complete(db, orgs, tender, partner="siae2"):
+    """A complete groupement: Chantier Bâtir leads on lot 1, ``partner`` co-contracts lot 2."""
     consortium = create_empty(db, tender, orgs["siae"])
-    member = lifecycle.invite(db, consortium, orgs["siae2"], ANIMATOR, orgs["siae"])
-    lifecycle.answer(db, consortium, orgs["siae2"].id, True,
-                     Viewer(None, frozenset({orgs["siae2"].id})))
+    member = lifecycle.invite(db, consortium, orgs[partner], ANIMATOR, orgs["siae"])
+    lifecycle.answer(db, consortium, orgs[partner].id, True,
+                     Viewer(None, frozenset({orgs[partner].id})))
     lead = next(m for m in consortium.members if m.role == "lead")
     lifecycle.set_member(db, consortium, lead, "lead", [1], ANIMATOR)
     lifecycle.set_member(db, consortium, member, "co_contractor", [2], ANIMATOR)
@@ -137,14 +138,7 @@ def _buyer_edits(db, tender, **changes) -> None:
 
 def test_the_buyer_reserving_its_tender_reopens_a_complete_groupement(db, orgs):
     tender = _tender(db, orgs["buyer"], reserved="none")
-    consortium = create_empty(db, tender, orgs["siae"])
-    member = lifecycle.invite(db, consortium, orgs["company"], ANIMATOR, orgs["siae"])
-    lifecycle.answer(db, consortium, orgs["company"].id, True,
-                     Viewer(None, frozenset({orgs["company"].id})))
-    lead = next(m for m in consortium.members if m.role == "lead")
-    lifecycle.set_member(db, consortium, lead, "lead", [1], ANIMATOR)
-    lifecycle.set_member(db, consortium, member, "co_contractor", [2], ANIMATOR)
-    lifecycle.mark_complete(db, consortium, ANIMATOR)
+    consortium = _complete(db, orgs, tender, partner="company")
     _buyer_edits(db, tender, reserved="siae")
     assert consortium.status == "forming"
     problems = " ".join(violations(consortium))
